@@ -1,0 +1,78 @@
+"""The one store interface. Two adapters implement it: Neo4j and the embedded FalkorDB.
+
+Queries go in and plain Python values come out (dicts, lists, numbers, strings, None),
+the same from both adapters, so nothing outside `graph/` ever sees a driver type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from graph.schema import Schema
+
+Rows = list[dict[str, Any]]
+BATCH_SIZE = 5000
+
+
+class Store(ABC):
+    engine: str  # "falkordb" or "neo4j"
+    address: str
+    notices: list[str]  # what was done on connecting (e.g. the embedded server restarted)
+
+    @abstractmethod
+    def read(self, query: str, params: dict | None = None) -> Rows:
+        """Run a query that must not write (read-only session / GRAPH.RO_QUERY)."""
+
+    @abstractmethod
+    def write(self, query: str, params: dict | None = None) -> Rows:
+        """Run one write query atomically."""
+
+    @abstractmethod
+    def apply_schema(self, schema: Schema) -> list[str]:
+        """Create the schema's constraints and indexes; idempotent. Returns what was done."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def write_batches(self, query: str, rows: Iterable[dict], batch_size: int = BATCH_SIZE) -> int:
+        """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...)."""
+        written = 0
+        for batch in _batched(rows, batch_size):
+            self.write(query, {"rows": batch})
+            written += len(batch)
+        return written
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def plain(value: Any) -> Any:
+    """Map a driver value to plain Python; nodes and relationships become their properties."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if hasattr(value, "properties"):  # falkordb Node / Edge
+        return plain(value.properties)
+    if hasattr(value, "items"):  # neo4j Node / Relationship
+        return plain(dict(value.items()))
+    return str(value)
+
+
+def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch

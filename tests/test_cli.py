@@ -1,0 +1,71 @@
+"""The `chainkg` command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_cypher_console_returns_json(cli_env):
+    done = run_cli("cypher", "RETURN 1 AS x", "--json", env=cli_env, check=True)
+    assert json.loads(done.stdout) == [{"x": 1}]
+
+
+def test_cypher_console_takes_parameters(cli_env):
+    done = run_cli("cypher", "RETURN $name AS name, $n + 1 AS m, $flag AS flag", "-p", "name=镍都",
+                   "-p", "n=41", "--param", "flag=true", "--json", env=cli_env, check=True)
+    assert json.loads(done.stdout) == [{"name": "镍都", "m": 42, "flag": True}]
+
+
+def test_cypher_console_prints_a_table(cli_env):
+    done = run_cli("cypher", "UNWIND ['上游', '下游'] AS stage RETURN stage", env=cli_env, check=True)
+    assert done.stdout.split() == ["stage", "上游", "下游"]
+
+
+@pytest.mark.parametrize("query", ["CREATE (n:X) RETURN n", "MATCH (n) DETACH DELETE n"])
+def test_cypher_console_refuses_writes(cli_env, store, query):
+    store.write("CREATE (:Chain {id: 'c'})")
+    done = run_cli("cypher", query, env=cli_env)
+    assert done.returncode == 1
+    assert "read-only" in done.stderr and "Traceback" not in done.stderr
+    assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 1}]
+
+
+def test_stats_counts_per_label_and_type(cli_env, store):
+    store.write("CREATE (:Chain {id: 'c'})<-[:PART_OF]-(:Segment {id: 's1'}), (:Segment {id: 's2'})")
+    counts = json.loads(run_cli("stats", "--json", env=cli_env, check=True).stdout)
+    assert counts == {"engine": "falkordb", "nodes": {"Chain": 1, "Segment": 2},
+                      "relationships": {"PART_OF": 1}, "total_nodes": 3, "total_relationships": 1}
+    assert "Segment" in run_cli("stats", env=cli_env, check=True).stdout
+
+
+def test_schema_apply_twice(cli_env):
+    first = run_cli("schema", "apply", env=cli_env, check=True).stdout
+    second = run_cli("schema", "apply", env=cli_env, check=True).stdout
+    assert "created unique Chain.id" in first and "exists  unique Chain.id" in second
+
+
+def test_schema_doc_is_markdown(cli_env):
+    assert "### Enterprise" in run_cli("schema", "doc", env=cli_env, check=True).stdout
+
+
+@pytest.mark.parametrize("uri, cause", [
+    ("bolt://127.0.0.1:1", "cannot connect to Neo4j at bolt://127.0.0.1:1"),
+    ("neo4j+s://127.0.0.1:1", "cannot connect to Neo4j at neo4j+s://127.0.0.1:1"),
+    ("ftp://example", "cannot connect to Neo4j at ftp://example"),
+])
+def test_unreachable_neo4j_is_one_clear_line(cli_env, uri, cause):
+    env = cli_env | {"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret-pw"}
+    done = run_cli("stats", env=env)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and cause in lines[0]
+    assert "secret-pw" not in done.stderr
+
+
+def test_debug_flag_shows_the_traceback(cli_env):
+    done = run_cli("--debug", "stats", env=cli_env | {"NEO4J_URI": "bolt://127.0.0.1:1"})
+    assert done.returncode != 0 and "Traceback" in done.stderr

@@ -1,0 +1,95 @@
+"""Life cycle of the embedded server, each test on a server of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import stat
+
+import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from graph import EmbeddedServer, StoreUnavailable, connect
+from tests.conftest import embedded_settings, free_port, run_cli, settings_env
+
+
+@pytest.fixture
+def own(tmp_path):
+    """Settings and environment for a server no other test uses."""
+    settings = embedded_settings(tmp_path, free_port(), "chainkg")
+    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    yield settings, settings_env(settings), server
+    server.stop()
+
+
+def _pid(server: EmbeddedServer) -> int:
+    return int((server.data_dir / "server.pid").read_text())
+
+
+def test_counts_survive_stop_and_start(own):
+    settings, env, server = own
+    run_cli("db", "start", env=env, check=True)
+    with connect(settings) as store:
+        store.write("UNWIND range(1, 50) AS i CREATE (:Chain {id: toString(i)})-[:HAS]->(:Segment)")
+    before = json.loads(run_cli("stats", "--json", env=env, check=True).stdout)
+    assert before["total_nodes"] == 100 and before["total_relationships"] == 50
+    assert "stopped" in run_cli("db", "stop", env=env, check=True).stdout
+    assert not server.status().running
+    run_cli("db", "start", env=env, check=True)
+    assert json.loads(run_cli("stats", "--json", env=env, check=True).stdout) == before
+
+
+def test_start_twice_is_harmless_and_status_reports(own):
+    _, env, server = own
+    first = run_cli("db", "start", env=env, check=True)
+    second = run_cli("db", "start", env=env, check=True)
+    assert "started" in first.stdout and "already running" in second.stdout
+    status = json.loads(run_cli("db", "status", "--json", env=env, check=True).stdout)
+    assert status["engine"] == "falkordb" and status["running"] is True
+    assert status["pid"] == _pid(server) and status["address"] == f"127.0.0.1:{server.port}"
+    assert status["nodes"] == 0 and status["relationships"] == 0
+
+
+def test_server_is_private_to_the_user(own):
+    _, env, server = own
+    server.start()
+    assert stat.S_IMODE(os.stat(server.data_dir / "password").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(server.data_dir / "server.conf").st_mode) == 0o600
+    anonymous = redis.Redis(host="127.0.0.1", port=server.port, retry=Retry(NoBackoff(), 0))
+    with pytest.raises(redis.AuthenticationError):
+        anonymous.ping()
+
+
+def test_killed_server_is_restarted_by_next_command(own):
+    settings, env, server = own
+    server.start()
+    with connect(settings) as store:
+        store.write("CREATE (:Chain {id: 'kept'})")
+    os.kill(_pid(server), signal.SIGKILL)
+    done = run_cli("cypher", "MATCH (c:Chain) RETURN c.id AS id", "--json", env=env, check=True)
+    assert "started" in done.stderr and "stale pid" in done.stderr
+    assert json.loads(done.stdout) == [{"id": "kept"}]  # the append-only file kept it
+
+
+def test_stale_pid_file_is_cleared(own):
+    _, env, server = own
+    server.data_dir.mkdir(parents=True)
+    (server.data_dir / "server.pid").write_text("999999999")
+    done = run_cli("db", "start", env=env, check=True)
+    assert "stale pid" in done.stdout and server.status().running
+
+
+def test_taken_port_gets_a_clear_message(own):
+    _, env, server = own
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", server.port))
+        squatter.listen()
+        done = run_cli("db", "start", env=env)
+        with pytest.raises(StoreUnavailable, match="CHAINKG_GRAPH_PORT"):
+            server.start()
+    assert done.returncode == 1
+    assert f"port {server.port} is taken" in done.stderr and "Traceback" not in done.stderr

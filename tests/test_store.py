@@ -1,0 +1,81 @@
+"""The store interface, on the real embedded server (and on Neo4j when configured)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import QueryError, ReadOnlyViolation, load_schema
+
+
+def test_read_returns_plain_values(any_store):
+    any_store.write("CREATE (:Chain {id: 'c1', name: '有色金属新材料', class: '千亿'})")
+    rows = any_store.read(
+        "MATCH (c:Chain {id: $id}) "
+        "RETURN c AS node, c {.id, .name} AS map, [1, 'a', null] AS list, "
+        "date($day) AS day, 1 AS one, 2.5 AS half, null AS nothing, true AS yes",
+        {"id": "c1", "day": "2022-06-30"})
+    assert rows == [{
+        "node": {"id": "c1", "name": "有色金属新材料", "class": "千亿"},
+        "map": {"id": "c1", "name": "有色金属新材料"},
+        "list": [1, "a", None],
+        "day": "2022-06-30", "one": 1, "half": 2.5, "nothing": None, "yes": True,
+    }]
+
+
+def test_read_path_refuses_writes(any_store):
+    with pytest.raises(ReadOnlyViolation, match="read-only"):
+        any_store.read("CREATE (:Chain {id: 'x'})")
+    assert any_store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_bad_query_is_a_query_error(any_store):
+    with pytest.raises(QueryError, match="query failed"):
+        any_store.read("MATCH (n RETURN n")
+
+
+def test_parameters_are_stored_verbatim(any_store):
+    hostile = "x'}) DETACH DELETE n //\"\\`\n\t\x07\u202e" + "长" * 10_000
+    any_store.write("CREATE (:Chain {id: $id, name: $name})", {"id": "c", "name": hostile})
+    any_store.write("CREATE (:Chain {id: 'other', name: 'kept'})")
+    assert any_store.read("MATCH (c:Chain {id: 'c'}) RETURN c.name AS name") == [{"name": hostile}]
+    assert any_store.read("MATCH (c:Chain) RETURN count(c) AS n") == [{"n": 2}]
+
+
+def test_write_batches_unwinds_every_row(any_store):
+    any_store.apply_schema(load_schema())  # MERGE on an indexed key
+    rows = [{"id": f"s{i}", "name": f"环节{i}", "stage": "上游"} for i in range(12_345)]
+    written = any_store.write_batches(
+        "UNWIND $rows AS row MERGE (s:Segment {id: row.id}) SET s += row", rows, batch_size=5000)
+    assert written == 12_345
+    assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n, min(s.id) AS first") == [
+        {"n": 12_345, "first": "s0"}]
+    any_store.write_batches("UNWIND $rows AS row MERGE (s:Segment {id: row.id}) SET s += row", rows)
+    assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n") == [{"n": 12_345}]
+
+
+def test_schema_apply_is_idempotent_and_enforces_keys(any_store):
+    schema = load_schema()
+    first = any_store.apply_schema(schema)
+    second = any_store.apply_schema(schema)
+    assert len(first) == len(second) > 0
+    any_store.write("CREATE (:Enterprise {id: 'e1', name: '金川集团'})")
+    with pytest.raises(QueryError):
+        any_store.write("CREATE (:Enterprise {id: 'e1', name: '重复'})")
+    assert any_store.read("MATCH (e:Enterprise) RETURN count(e) AS n") == [{"n": 1}]
+
+
+def test_embedded_schema_reports_what_existed(store):
+    first = store.apply_schema(load_schema())
+    second = store.apply_schema(load_schema())
+    assert all(line.startswith("created") for line in first)
+    assert all(line.startswith("exists") for line in second)
+
+
+@pytest.mark.parametrize("params", [
+    {"v": "a\x00b"}, {"v": float("nan")}, {"v": [float("inf")]}, {"v": b"bytes"},
+    {"v": {"bad`key": 1}}, {"v": {"": 1}},
+])
+def test_unsafe_parameters_are_refused_before_sending(store, params):
+    with pytest.raises(QueryError):
+        store.write("CREATE (:Chain {id: 'x', name: $v})", params)
+    assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
