@@ -25,6 +25,7 @@ class _Strict(BaseModel):
 
 class PropertySpec(_Strict):
     type: PropertyType
+    column: str = ""  # the header users write in their tables
     required: bool = False
     enum: tuple[str, ...] | None = None
     description: str = ""
@@ -32,6 +33,7 @@ class PropertySpec(_Strict):
 
 class NodeType(_Strict):
     description: str = ""
+    table: str = ""  # the sheet / CSV name users keep
     key: str = Field(pattern=IDENTIFIER)
     properties: dict[str, PropertySpec]
     indexes: tuple[str, ...] = ()
@@ -83,6 +85,8 @@ class Schema(_Strict):
         lines = ["## 节点 / Nodes", ""]
         for label, node in self.nodes.items():
             lines += [f"### {label}", "", node.description, ""]
+            if node.table:
+                lines += [f"表 / table: `{node.table}`", ""]
             lines += _property_table(node.properties, key=node.key, indexes=node.indexes)
         lines += ["## 关系 / Relationships", ""]
         for name, rel in self.relationships.items():
@@ -99,7 +103,8 @@ def _check_identifiers(names) -> None:
 
 
 def _property_table(props: dict[str, PropertySpec], key: str = "", indexes=()) -> list[str]:
-    rows = ["| property | type | required | notes | description |", "|---|---|---|---|---|"]
+    rows = ["| property | column 列名 | type | required | notes | description |",
+            "|---|---|---|---|---|---|"]
     for name, spec in props.items():
         notes = []
         if name == key:
@@ -109,7 +114,8 @@ def _property_table(props: dict[str, PropertySpec], key: str = "", indexes=()) -
         if spec.enum:
             notes.append("one of " + " / ".join(spec.enum))
         required = "yes" if spec.required or name == key else ""
-        rows.append(f"| {name} | {spec.type} | {required} | {'; '.join(notes)} | {spec.description} |")
+        rows.append(f"| {name} | {spec.column} | {spec.type} | {required} | {'; '.join(notes)} "
+                    f"| {spec.description} |")
     return rows + [""]
 
 

@@ -45,7 +45,7 @@ def test_stats_counts_per_label_and_type(cli_env, store):
 def test_schema_apply_twice(cli_env):
     first = run_cli("schema", "apply", env=cli_env, check=True).stdout
     second = run_cli("schema", "apply", env=cli_env, check=True).stdout
-    assert "created unique Chain.id" in first and "exists  unique Chain.id" in second
+    assert "created unique Chain.name" in first and "exists  unique Chain.name" in second
 
 
 def test_schema_doc_is_markdown(cli_env):

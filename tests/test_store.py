@@ -43,13 +43,13 @@ def test_parameters_are_stored_verbatim(any_store):
 
 def test_write_batches_unwinds_every_row(any_store):
     any_store.apply_schema(load_schema())  # MERGE on an indexed key
-    rows = [{"id": f"s{i}", "name": f"环节{i}", "stage": "上游"} for i in range(12_345)]
+    rows = [{"name": f"s{i}", "stage": "上游"} for i in range(12_345)]
     written = any_store.write_batches(
-        "UNWIND $rows AS row MERGE (s:Segment {id: row.id}) SET s += row", rows, batch_size=5000)
+        "UNWIND $rows AS row MERGE (s:Segment {name: row.name}) SET s += row", rows, batch_size=5000)
     assert written == 12_345
-    assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n, min(s.id) AS first") == [
+    assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n, min(s.name) AS first") == [
         {"n": 12_345, "first": "s0"}]
-    any_store.write_batches("UNWIND $rows AS row MERGE (s:Segment {id: row.id}) SET s += row", rows)
+    any_store.write_batches("UNWIND $rows AS row MERGE (s:Segment {name: row.name}) SET s += row", rows)
     assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n") == [{"n": 12_345}]
 
 
@@ -58,9 +58,9 @@ def test_schema_apply_is_idempotent_and_enforces_keys(any_store):
     first = any_store.apply_schema(schema)
     second = any_store.apply_schema(schema)
     assert len(first) == len(second) > 0
-    any_store.write("CREATE (:Enterprise {id: 'e1', name: '金川集团'})")
+    any_store.write("CREATE (:Enterprise {name: '金川集团', local: true})")
     with pytest.raises(QueryError):
-        any_store.write("CREATE (:Enterprise {id: 'e1', name: '重复'})")
+        any_store.write("CREATE (:Enterprise {name: '金川集团', local: false})")
     assert any_store.read("MATCH (e:Enterprise) RETURN count(e) AS n") == [{"n": 1}]
 
 
