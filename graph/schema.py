@@ -26,6 +26,7 @@ class _Strict(BaseModel):
 class PropertySpec(_Strict):
     type: PropertyType
     column: str = ""  # the header users write in their tables
+    format: Literal["credit_code"] | None = None  # a check beyond the type
     required: bool = False
     enum: tuple[str, ...] | None = None
     description: str = ""
@@ -62,6 +63,7 @@ class RelationshipType(_Strict):
 
 
 class Schema(_Strict):
+    provenance: dict[str, PropertySpec] = {}  # columns any table may carry, kept on every fact
     nodes: dict[str, NodeType]
     relationships: dict[str, RelationshipType]
 
@@ -69,6 +71,7 @@ class Schema(_Strict):
     def _check(self) -> Schema:
         _check_identifiers(self.nodes)
         _check_identifiers(self.relationships)
+        _check_identifiers(self.provenance)
         for name, rel in self.relationships.items():
             for end in (rel.start, rel.end):
                 if end not in self.nodes:
@@ -78,11 +81,16 @@ class Schema(_Strict):
     def property_keys(self) -> list[str]:
         keys = {p for n in self.nodes.values() for p in n.properties}
         keys |= {p for r in self.relationships.values() for p in r.properties}
-        return sorted(keys)
+        return sorted(keys | set(self.provenance))
+
+    def node_for_table(self, table: str) -> tuple[str, NodeType] | None:
+        return next(((label, n) for label, n in self.nodes.items() if n.table == table), None)
 
     def to_markdown(self) -> str:
         """Schema documentation, generated so it cannot drift from the file."""
-        lines = ["## 节点 / Nodes", ""]
+        lines = ["## 来源列 / Provenance columns (any table)", ""]
+        lines += _property_table(self.provenance)
+        lines += ["## 节点 / Nodes", ""]
         for label, node in self.nodes.items():
             lines += [f"### {label}", "", node.description, ""]
             if node.table:
@@ -113,6 +121,8 @@ def _property_table(props: dict[str, PropertySpec], key: str = "", indexes=()) -
             notes.append("indexed")
         if spec.enum:
             notes.append("one of " + " / ".join(spec.enum))
+        if spec.format:
+            notes.append(f"checked as {spec.format}")
         required = "yes" if spec.required or name == key else ""
         rows.append(f"| {name} | {spec.column} | {spec.type} | {required} | {'; '.join(notes)} "
                     f"| {spec.description} |")
