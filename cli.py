@@ -15,6 +15,8 @@ import click
 import pandas as pd
 
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
+from loaders.read import UnreadableFile, read_dataset
+from loaders.validate import validate
 from queries.stats import graph_counts
 
 
@@ -129,6 +131,29 @@ def schema_apply() -> None:
 def schema_doc() -> None:
     """Print the schema as Markdown."""
     click.echo(load_schema().to_markdown())
+
+
+# -- data -------------------------------------------------------------------------
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def validate_dataset(paths: tuple[str, ...]) -> None:
+    """Check datasets (CSV folders or .xlsx workbooks) without writing; exit 2 on errors."""
+    tables = []
+    try:
+        for path in paths:
+            tables += read_dataset(path)
+    except UnreadableFile as e:
+        click.echo(f"错误 / error: {e}", err=True)
+        sys.exit(2)
+    result = validate(tables, load_schema())
+    for p in result.problems:
+        click.echo(f"{'错误 / error' if p.level == 'error' else '提示 / warning'}: {p}", err=True)
+    counts = ", ".join(f"{label} {len(rows)}" for label, rows in result.nodes.items())
+    if not result.ok:
+        click.echo(f"发现 {len(result.errors)} 个错误 / {len(result.errors)} errors", err=True)
+        sys.exit(2)
+    click.echo(f"校验通过 / valid: {counts}")
 
 
 # -- reading ----------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_app_in_browser_shows_status_and_stays_offline(running_app):
         page.route("**/*", guard)
         page.goto(running_app)
         page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=30_000)
-        page.get_by_text("关系数").wait_for(timeout=30_000)
+        page.get_by_text("PART_OF").wait_for(timeout=30_000)  # the last element the page draws
         text = page.inner_text("body")
         browser.close()
     assert "产业链知识图谱" in text and "FalkorDB（内置）" in text

@@ -69,3 +69,13 @@ def test_unreachable_neo4j_is_one_clear_line(cli_env, uri, cause):
 def test_debug_flag_shows_the_traceback(cli_env):
     done = run_cli("--debug", "stats", env=cli_env | {"NEO4J_URI": "bolt://127.0.0.1:1"})
     assert done.returncode != 0 and "Traceback" in done.stderr
+
+
+def test_validate_reports_problems_and_exits_2(cli_env, tmp_path):
+    from tests.test_validate import TINY
+
+    assert "Segment 2" in run_cli("validate", str(TINY), env=cli_env, check=True).stdout
+    (tmp_path / "项目.csv").write_text("项目名称,总投资（亿元）\n某项目,十二\n", encoding="utf-8")
+    done = run_cli("validate", str(tmp_path), env=cli_env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "第2行 / row 2 「总投资（亿元）」列" in done.stderr and "not a number" in done.stderr
