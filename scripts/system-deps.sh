@@ -9,7 +9,7 @@ done
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "installing Debian packages: ${missing[*]}"
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 else
   echo "缺少系统软件包 / missing Debian packages: ${missing[*]}" >&2
   echo "请执行 / run: sudo apt-get install ${missing[*]}" >&2
