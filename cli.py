@@ -15,7 +15,8 @@ import click
 import pandas as pd
 
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
-from loaders.read import UnreadableFile, read_dataset
+from graph.errors import InvalidData
+from loaders.read import read_dataset
 from loaders.validate import validate
 from queries.stats import graph_counts
 
@@ -29,7 +30,7 @@ def _fail_cleanly(fn):
             if click.get_current_context().find_root().params.get("debug"):
                 raise
             click.echo(f"错误 / error: {e}", err=True)
-            sys.exit(1)
+            sys.exit(e.exit_code)
     return wrapper
 
 
@@ -137,22 +138,16 @@ def schema_doc() -> None:
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@_fail_cleanly
 def validate_dataset(paths: tuple[str, ...]) -> None:
     """Check datasets (CSV folders or .xlsx workbooks) without writing; exit 2 on errors."""
-    tables = []
-    try:
-        for path in paths:
-            tables += read_dataset(path)
-    except UnreadableFile as e:
-        click.echo(f"错误 / error: {e}", err=True)
-        sys.exit(2)
+    tables = [table for path in paths for table in read_dataset(path)]
     result = validate(tables, load_schema())
     for p in result.problems:
         click.echo(f"{'错误 / error' if p.level == 'error' else '提示 / warning'}: {p}", err=True)
-    counts = ", ".join(f"{label} {len(rows)}" for label, rows in result.nodes.items())
     if not result.ok:
-        click.echo(f"发现 {len(result.errors)} 个错误 / {len(result.errors)} errors", err=True)
-        sys.exit(2)
+        raise InvalidData(f"发现 {len(result.errors)} 个错误 / {len(result.errors)} errors")
+    counts = ", ".join(f"{label} {len(rows)}" for label, rows in result.nodes.items())
     click.echo(f"校验通过 / valid: {counts}")
 
 

@@ -4,6 +4,14 @@
 class ChainKGError(Exception):
     """Base of every error the CLI and the app report as one clear line (中文 / English)."""
 
+    exit_code = 1
+
+
+class InvalidData(ChainKGError):
+    """Input data that cannot be loaded; nothing was written."""
+
+    exit_code = 2
+
 
 class StoreUnavailable(ChainKGError):
     """The graph store cannot be reached or started."""

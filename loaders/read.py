@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph.errors import InvalidData
+
 # Excel on Chinese Windows saves "CSV" as GB18030 (GBK); everything else is UTF-8.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 FIRST_DATA_ROW = 2  # row 1 holds the headers, in a spreadsheet and in a CSV file alike
@@ -28,7 +30,7 @@ class Table:
         return index + FIRST_DATA_ROW
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(InvalidData):
     def __init__(self, file: str, zh: str, en: str):
         super().__init__(f"{file}: {zh} / {en}")
         self.file, self.zh, self.en = file, zh, en

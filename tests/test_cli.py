@@ -79,3 +79,10 @@ def test_validate_reports_problems_and_exits_2(cli_env, tmp_path):
     done = run_cli("validate", str(tmp_path), env=cli_env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "第2行 / row 2 「总投资（亿元）」列" in done.stderr and "not a number" in done.stderr
+
+
+def test_validate_names_an_unreadable_file(cli_env, tmp_path):
+    (tmp_path / "数据.txt").write_text("x", encoding="utf-8")
+    done = run_cli("validate", str(tmp_path / "数据.txt"), env=cli_env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "expected a folder, a .csv or an .xlsx file" in done.stderr
