@@ -7,6 +7,7 @@ Errors block the load; warnings (an unknown table or column) do not.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -81,7 +82,9 @@ def _number(text: str, kind: type):
     try:
         number = float(cleaned)
     except ValueError:
-        raise CellError(f"「{text}」不是数字", f"{text!r} is not a number") from None
+        number = math.nan
+    if not math.isfinite(number):  # float() also reads "nan" and "inf"
+        raise CellError(f"「{text}」不是数字", f"{text!r} is not a number")
     if kind is int:
         if not number.is_integer():
             raise CellError(f"「{text}」不是整数", f"{text!r} is not a whole number")

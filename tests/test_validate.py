@@ -109,7 +109,7 @@ def test_cells_parse(kind, text, value):
 
 
 @pytest.mark.parametrize("kind, text", [
-    ("int", "1.5"), ("float", "约10"), ("date", "2022年6月"), ("bool", "maybe"), ("str", "a\x00b"),
+    ("int", "1.5"), ("float", "约10"), ("float", "nan"), ("float", "-inf"), ("int", "Infinity"), ("date", "2022年6月"), ("bool", "maybe"), ("str", "a\x00b"),
 ])
 def test_cells_refused(kind, text):
     with pytest.raises(CellError):
