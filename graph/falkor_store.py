@@ -22,11 +22,16 @@ class FalkorStore(Store):
         self._db = FalkorDB(host=host, port=port, password=password,
                             socket_connect_timeout=5, socket_timeout=300)
         self._graph = self._db.select_graph(graph_name)
-        # Reads on a graph that was never written fail with "empty key"; a no-op write
-        # creates the (empty) graph so that a fresh install answers reads with no rows.
-        self.write("RETURN 0")
 
     def read(self, query: str, params: dict | None = None) -> Rows:
+        try:
+            return self._run(self._graph.ro_query, query, params)
+        except QueryError as e:
+            if "empty key" not in str(e):
+                raise
+        # The graph does not exist (never written, or deleted): a no-op write creates it
+        # empty, so the read answers as on an empty graph.
+        self.write("RETURN 0")
         return self._run(self._graph.ro_query, query, params)
 
     def write(self, query: str, params: dict | None = None) -> Rows:
