@@ -34,8 +34,10 @@ def _show_status() -> None:
     for column, title, group, name in ((tables[0], "各类节点", counts["nodes"], "标签"),
                                        (tables[1], "各类关系", counts["relationships"], "关系类型")):
         column.markdown(f"**{title}**")
-        frame = pd.DataFrame({name: list(group), "数量": list(group.values())})
-        column.table(frame, hide_index=True)
+        if not group:
+            column.caption("暂无数据")  # Streamlit's own empty table says "empty" in English
+            continue
+        column.table(pd.DataFrame({name: list(group), "数量": list(group.values())}), hide_index=True)
 
 
 try:

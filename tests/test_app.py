@@ -10,11 +10,18 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_DIR, free_port
 
 APP = str(PROJECT_DIR / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """AppTest runs in this process: a store cached by an earlier test names its graph."""
+    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -33,6 +40,16 @@ def test_status_page_shows_engine_and_counts(seeded):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"引擎": "FalkorDB（内置）", "节点数": "2", "关系数": "1"}
     assert at.table[0].value.to_dict("records") == [{"标签": "Chain", "数量": 1}, {"标签": "Segment", "数量": 1}]
+
+
+def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in cli_env if k.startswith("NEO4J_")]:
+        monkeypatch.delenv(key)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception and len(at.table) == 0
+    assert [c.value for c in at.caption].count("暂无数据") == 2
 
 
 def test_unreachable_store_is_a_short_chinese_message(seeded, monkeypatch):
