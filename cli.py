@@ -10,14 +10,15 @@ import json
 import logging
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 import pandas as pd
 
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
 from graph.errors import InvalidData
-from loaders.read import read_dataset
-from loaders.validate import validate
+from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
+from loaders.template import write_template
 from queries.stats import graph_counts
 
 
@@ -136,19 +137,62 @@ def schema_doc() -> None:
 
 # -- data -------------------------------------------------------------------------
 
-@main.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@_fail_cleanly
-def validate_dataset(paths: tuple[str, ...]) -> None:
-    """Check datasets (CSV folders or .xlsx workbooks) without writing; exit 2 on errors."""
-    tables = [table for path in paths for table in read_dataset(path)]
-    result = validate(tables, load_schema())
-    for p in result.problems:
+def _report(problems) -> None:
+    for p in problems:
         click.echo(f"{'错误 / error' if p.level == 'error' else '提示 / warning'}: {p}", err=True)
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_fail_cleanly
+def validate_dataset(paths: tuple[Path, ...]) -> None:
+    """Check datasets (CSV folders or .xlsx workbooks) against the schema and the graph,
+    without writing; exit 2 on errors."""
+    with _store() as store:
+        result = check(list(paths), store)
+    _report(result.problems)
     if not result.ok:
         raise InvalidData(f"发现 {len(result.errors)} 个错误 / {len(result.errors)} errors")
-    counts = ", ".join(f"{label} {len(rows)}" for label, rows in result.nodes.items())
+    counts = ", ".join(f"{table} {n}" for table, n in result.rows_read.items())
     click.echo(f"校验通过 / valid: {counts}")
+
+
+@main.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dataset", help="Dataset name (default: the first path's name).")
+@click.option("--replace", is_flag=True, help="Also delete what this dataset loaded before and no longer states.")
+@click.option("--json", "as_json", is_flag=True)
+@_fail_cleanly
+def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as_json: bool) -> None:
+    """Validate and load datasets (the bundled city dataset when no PATH is given).
+    Nothing is written when any error is found (exit 2)."""
+    with _store() as store:
+        try:
+            result = load(list(paths) or [BUNDLED_DATASET], store, dataset, replace)
+        except InvalidDataset as e:
+            _report(e.problems)
+            raise
+    _report(result.warnings)
+    if as_json:
+        _print(result.to_dict(), True)
+        return
+    click.echo(f"数据集 / dataset: {result.dataset}    用时 / time: {result.seconds:.1f} s")
+    click.echo("读取行数 / rows read: " + ", ".join(f"{t} {n}" for t, n in result.rows_read.items()))
+    rows = [{"类型 / type": name, "新增 / created": c.created, "更新 / updated": c.updated,
+             "未变 / unchanged": c.unchanged, "删除 / deleted": c.deleted}
+            for group in (result.written.nodes, result.written.relationships) for name, c in group.items()]
+    _print(rows, False)
+
+
+@main.command("template")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .xlsx file to write.")
+@_fail_cleanly
+def template(out: Path) -> None:
+    """Write a blank input workbook: headers, an example row, and a sheet explaining every column."""
+    if out.suffix.lower() != ".xlsx":
+        raise ChainKGError(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {out}")
+    click.echo(f"已写入 / written: {write_template(out)}")
 
 
 # -- reading ----------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import redis
 from falkordb import FalkorDB
@@ -52,8 +55,34 @@ class FalkorStore(Store):
                     self.graph_name, kind, "NODE", label, "PROPERTIES", 1, node.key))
         return done
 
+    @contextmanager
+    def atomic(self) -> Iterator[FalkorStore]:
+        """FalkorDB has no multi-statement transactions: write to a copy of the graph, then
+        swap it in with RENAME, which Redis does atomically. Readers see the old graph
+        until the swap; a failure leaves the graph untouched."""
+        staging = copy.copy(self)
+        staging.graph_name = f"{self.graph_name}__staging"
+        staging._graph = self._db.select_graph(staging.graph_name)
+        staging.drop_graph()  # left over from a load that was killed
+        self._command("GRAPH.COPY", self.graph_name, staging.graph_name, missing_ok=True)
+        try:
+            yield staging
+            self._command("RENAME", staging.graph_name, self.graph_name, missing_ok=True)
+        finally:
+            staging.drop_graph()
+
     def close(self) -> None:
         self._db.connection.close()
+
+    def _command(self, *args, missing_ok: bool = False):
+        try:
+            return self._db.connection.execute_command(*args)
+        except redis.ResponseError as e:
+            if missing_ok and ("no such key" in str(e) or "empty key" in str(e)):
+                return None
+            raise QueryError(f"图数据库命令失败 / command failed: {args[0]}: {e}") from e
+        except (redis.ConnectionError, redis.TimeoutError) as e:
+            raise _unavailable(self.address, e) from e
 
     def drop_graph(self) -> None:
         """Delete the whole graph (tests and `restore` use it)."""
@@ -61,6 +90,8 @@ class FalkorStore(Store):
             self._graph.delete()
         except redis.ResponseError:
             pass  # an empty graph has no key to delete
+        except (redis.ConnectionError, redis.TimeoutError) as e:
+            raise _unavailable(self.address, e) from e
 
     def _idempotent(self, what: str, exists_marker: str, fn, *args) -> str:
         try:

@@ -7,6 +7,8 @@ transactions that the driver retries on transient errors.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import neo4j
@@ -62,6 +64,18 @@ class Neo4jStore(Store):
                 done.append(f"index {label}.{prop}")
         return done
 
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One explicit transaction: committed when the block ends, rolled back on error."""
+        with self._driver.session(database=self._database) as session:
+            tx = self._guard(session.begin_transaction)
+            try:
+                yield _InTransaction(tx, self)
+                self._guard(tx.commit)
+            finally:
+                if not tx.closed():
+                    tx.rollback()
+
     def close(self) -> None:
         self._driver.close()
 
@@ -81,3 +95,25 @@ class Neo4jStore(Store):
 
 def _cause(e: Exception) -> str:
     return (getattr(e, "message", None) or str(e) or type(e).__name__).splitlines()[0]
+
+
+class _InTransaction(Store):
+    """The store seen inside `Neo4jStore.atomic`: every statement joins one transaction."""
+
+    def __init__(self, tx: neo4j.Transaction, outer: Neo4jStore):
+        self.engine, self.address, self.notices = outer.engine, outer.address, []
+        self._tx, self._outer = tx, outer
+
+    def read(self, query: str, params: dict | None = None) -> Rows:
+        return self._outer._guard(lambda: [plain(r.data()) for r in self._tx.run(query, params or {})])
+
+    write = read  # inside the one write transaction a read runs like a write
+
+    def apply_schema(self, schema: Schema) -> list[str]:
+        raise QueryError("约束须在事务外建立 / schema statements cannot run inside a transaction")
+
+    def atomic(self):
+        raise QueryError("事务不能嵌套 / transactions do not nest")
+
+    def close(self) -> None:
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from itertools import islice
 from typing import Any
 
@@ -36,12 +37,16 @@ class Store(ABC):
         """Create the schema's constraints and indexes; idempotent. Returns what was done."""
 
     @abstractmethod
+    def atomic(self) -> AbstractContextManager[Store]:
+        """A store whose writes all apply when the block ends, or none do (the loader's unit)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def write_batches(self, query: str, rows: Iterable[dict], batch_size: int = BATCH_SIZE) -> int:
         """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...)."""
         written = 0
-        for batch in _batched(rows, batch_size):
+        for batch in batched(rows, batch_size):
             self.write(query, {"rows": batch})
             written += len(batch)
         return written
@@ -72,7 +77,7 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def batched(rows: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
     it = iter(rows)
     while batch := list(islice(it, size)):
         yield batch

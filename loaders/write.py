@@ -1,0 +1,147 @@
+"""The one batch writer: validated nodes and relationships into the store.
+
+Each type is diffed against the graph first, so the summary can say what was created,
+updated or unchanged, and only what changed is written (`UNWIND $rows` + `MERGE` on the
+key, so a repeated load changes nothing). With `replace`, the facts this dataset wrote
+before and no longer states are deleted. The caller runs it inside `store.atomic()`.
+
+Labels, types and property names come from the schema (plain identifiers, checked
+there); values only ever travel as parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+
+from graph.schema import Schema
+from graph.store import Store, batched
+from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
+
+STATEMENTS = {
+    "node_props": "UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
+    "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
+    "dataset_nodes": "MATCH (n:{label}) WHERE n.dataset = $dataset RETURN n.{key} AS key",
+    "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
+    "rel_props": ("UNWIND $pairs AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
+                  "(b:{end} {{{end_key}: p.end}}) RETURN p.start AS start, p.end AS end, properties(r) AS props"),
+    "merge_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
+                   "MATCH (b:{end} {{{end_key}: row.end}}) MERGE (a)-[r:{type}]->(b) SET r += row.props"),
+    "dataset_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) WHERE r.dataset = $dataset "
+                     "RETURN a.{start_key} AS start, b.{end_key} AS end"),
+    "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
+                    "(b:{end} {{{end_key}: row.end}}) DELETE r"),
+    "existing_keys": "UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    "aliases": (f"MATCH (n:{ALIASED_LABEL}) WHERE n.{ALIASES} IS NOT NULL "
+                f"UNWIND n.{ALIASES} AS alias RETURN alias, n.name AS name"),
+}
+
+
+def statement(name: str, **identifiers: str) -> str:
+    return STATEMENTS[name].format(**identifiers)
+
+
+def rel_identifiers(schema: Schema, rel_key: RelKey) -> dict[str, str]:
+    rel_type, start, end = rel_key
+    return {"type": rel_type, "start": start, "end": end,
+            "start_key": schema.nodes[start].key, "end_key": schema.nodes[end].key}
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class WriteSummary:
+    nodes: dict[str, Counts] = field(default_factory=dict)
+    relationships: dict[str, Counts] = field(default_factory=dict)
+
+
+class StoreNames:
+    """The graph's names, for validating references to facts loaded earlier."""
+
+    def __init__(self, store: Store, schema: Schema):
+        self.store, self.schema = store, schema
+
+    def existing(self, label: str, keys: set[str]) -> set[str]:
+        query = statement("existing_keys", label=label, key=self.schema.nodes[label].key)
+        return {row["key"] for batch in batched(sorted(keys)) for row in self.store.read(query, {"keys": batch})}
+
+    def aliases(self) -> dict[str, str]:
+        return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
+
+
+def write(store: Store, validation: Validation, schema: Schema, dataset: str, replace: bool = False) -> WriteSummary:
+    summary = WriteSummary()
+    stale_rels = _stale_relationships(store, validation, schema, dataset) if replace else {}
+    stale_nodes = _stale_nodes(store, validation, schema, dataset) if replace else {}
+    for label, rows in validation.nodes.items():
+        ids = {"label": label, "key": schema.nodes[label].key}
+        new = {key: props | {"dataset": dataset} for key, props in rows.items()}
+        old = {row["key"]: row["props"] for batch in batched(sorted(new))
+               for row in store.read(statement("node_props", **ids), {"keys": batch})}
+        counts = summary.nodes.setdefault(label, Counts())
+        changed = _classify(new, old, counts)
+        store.write_batches(statement("merge_nodes", **ids), ({"key": k, "props": new[k]} for k in changed))
+    for rel_key, rows in validation.relationships.items():
+        ids = rel_identifiers(schema, rel_key)
+        new = {pair: props | {"dataset": dataset} for pair, props in rows.items()}
+        pairs = [{"start": s, "end": e} for s, e in sorted(new)]
+        old = {(row["start"], row["end"]): row["props"] for batch in batched(pairs)
+               for row in store.read(statement("rel_props", **ids), {"pairs": batch})}
+        counts = summary.relationships.setdefault(rel_key[0], Counts())
+        changed = _classify(new, old, counts)
+        store.write_batches(statement("merge_rels", **ids),
+                            ({"start": s, "end": e, "props": new[(s, e)]} for s, e in changed))
+    for rel_key, pairs in stale_rels.items():
+        rows = [{"start": s, "end": e} for s, e in pairs]
+        store.write_batches(statement("delete_rels", **rel_identifiers(schema, rel_key)), rows)
+        summary.relationships.setdefault(rel_key[0], Counts()).deleted += len(rows)
+    for label, keys in stale_nodes.items():
+        ids = {"label": label, "key": schema.nodes[label].key}
+        store.write_batches(statement("delete_nodes", **ids), ({"key": k} for k in sorted(keys)))
+        summary.nodes.setdefault(label, Counts()).deleted += len(keys)
+    return summary
+
+
+def _classify(new: dict, old: dict, counts: Counts) -> list:
+    """Count created / updated / unchanged, and return the keys that need writing."""
+    changed = []
+    for key, props in new.items():
+        before = old.get(key)
+        if before is None:
+            counts.created += 1
+        elif all(before.get(name) == value for name, value in props.items()):
+            counts.unchanged += 1
+            continue
+        else:
+            counts.updated += 1
+        changed.append(key)
+    return changed
+
+
+def _stale_nodes(store: Store, validation: Validation, schema: Schema, dataset: str) -> dict[str, set[str]]:
+    stale = {}
+    for label, node in schema.nodes.items():
+        query = statement("dataset_nodes", label=label, key=node.key)
+        keys = {row["key"] for row in store.read(query, {"dataset": dataset})}
+        if gone := keys - set(validation.nodes.get(label, {})):
+            stale[label] = gone
+    return stale
+
+
+def _stale_relationships(store: Store, validation: Validation, schema: Schema,
+                         dataset: str) -> dict[RelKey, set[tuple[str, str]]]:
+    stale = {}
+    for rel_type, rel in schema.relationships.items():
+        for start, end in product(rel.start, rel.end):
+            rel_key = (rel_type, start, end)
+            query = statement("dataset_rels", **rel_identifiers(schema, rel_key))
+            pairs = {(row["start"], row["end"]) for row in store.read(query, {"dataset": dataset})}
+            if gone := pairs - set(validation.relationships.get(rel_key, {})):
+                stale[rel_key] = gone
+    return stale
