@@ -11,6 +11,7 @@ LINT_DIR  := tests/cypher_lint
 run: install
 	$(BIN)/chainkg db start
 	$(BIN)/chainkg schema apply
+	$(BIN)/chainkg load
 	$(BIN)/streamlit run app.py --server.port 8501
 
 test: install test-deps

@@ -250,19 +250,20 @@ class _Checker:
                     ok = False
             yield _Where(table, row), values, refs, ok
 
-    def provenance(self, where: _Where, values: dict) -> tuple[_Ref, dict]:
-        """The source reference of a row and the provenance properties its facts carry."""
+    def provenance(self, where: _Where, values: dict) -> tuple[list[_Ref], dict]:
+        """The source references of a row and the provenance properties its facts carry."""
         source_column = self.schema.provenance["source"].column
         props = {"quote": values.pop("quote", None), "illustrative": bool(values.pop("illustrative", None))}
-        source = values.pop("source", None)
-        if source is None:  # no source id: the file itself is the source, the row locates the fact
+        sources = values.pop("source", None)
+        if sources is None:  # no source id: the file itself is the source, the row locates the fact
             table = where.table
-            source = Path(table.file).name + (f" [{table.sheet}]" if table.sheet else "")
-            self.file_sources[source] = table
+            sources = [Path(table.file).name + (f" [{table.sheet}]" if table.sheet else "")]
+            self.file_sources[sources[0]] = table
             props["source_row"] = where.row
         else:
             props["source_row"] = None
-        return _Ref(SOURCE_LABEL, source, _Where(where.table, where.row, source_column)), props
+        props["source"] = sources
+        return [_Ref(SOURCE_LABEL, s, _Where(where.table, where.row, source_column)) for s in sources], props
 
     def node_table(self, table: Table, label: str) -> None:
         node = self.schema.nodes[label]
@@ -273,12 +274,12 @@ class _Checker:
         ref_columns = {link.column for link in node.links.values()}
         for where, values, refs, ok in self.rows(table, specs, required, ref_columns):
             if cited:
-                source_ref, prov = self.provenance(where, values)
+                source_refs, prov = self.provenance(where, values)
             key = values.get(node.key)
             if key is not None:
                 ok &= self.claim_key(label, key, _Where(table, where.row, node.properties[node.key].column))
             if not ok:
-                self.refs += [source_ref] if cited else []
+                self.refs += source_refs if cited else []
                 self.refs += [_Ref(link.other, name, _Where(table, where.row, link.column))
                               for link in node.links.values()
                               for name in split_list(refs.get(link.column, ""))]
@@ -292,9 +293,10 @@ class _Checker:
                 continue
             props["illustrative"] = prov["illustrative"]
             self.result.nodes.setdefault(label, {})[key] = props
-            self.refs.append(source_ref)
-            self.citations.append((label, key, source_ref, {"quote": prov["quote"], "source_row": prov["source_row"]}))
-            rel_props = {"source": source_ref.name, **prov}
+            self.refs += source_refs
+            self.citations += [(label, key, ref, {"quote": prov["quote"], "source_row": prov["source_row"]})
+                               for ref in source_refs]
+            rel_props = prov
             for rel_type, link in node.links.items():
                 names = split_list(refs.get(link.column, "")) if link.list else [refs.get(link.column, "")]
                 for name in filter(None, names):
@@ -309,9 +311,9 @@ class _Checker:
         specs = {**rel.properties, **self.schema.user_provenance()}
         columns = (rel.from_column, rel.to_column)
         for where, values, refs, ok in self.rows(table, specs, list(columns), set(columns)):
-            source_ref, prov = self.provenance(where, values)
-            self.refs.append(source_ref)
-            props = {"source": source_ref.name, **prov}
+            source_refs, prov = self.provenance(where, values)
+            self.refs += source_refs
+            props = dict(prov)
             for prop, spec in rel.properties.items():
                 if spec.column in table.frame.columns:
                     props |= stored(prop, spec, values.get(prop))

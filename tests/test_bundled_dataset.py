@@ -1,0 +1,145 @@
+"""The bundled city dataset (data/金昌市): what the acceptance of issue 3 checks, end to end
+through the `chainkg` command line against the real embedded graph."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph import connect
+from loaders.load import BUNDLED_DATASET
+from tests.conftest import PROJECT_DIR, run_cli
+
+SEEDS = PROJECT_DIR.parent / "shared" / "seeds"
+BATTERY = "新能源和新能源电池"
+ATTRACT = ["碳酸酯", "隔膜", "SBR", "PVDF", "铝塑膜"]
+
+
+@pytest.fixture
+def loaded(cli_env, settings):
+    run_cli("load", env=cli_env, check=True)
+    with connect(settings) as store:
+        yield store
+
+
+def _stats(env) -> dict:
+    return json.loads(run_cli("stats", "--json", env=env, check=True).stdout)
+
+
+def test_loading_twice_reports_everything_unchanged(loaded, cli_env):
+    before = _stats(cli_env)
+    again = json.loads(run_cli("load", "--json", env=cli_env, check=True).stdout)
+    counts = [*again["nodes"].values(), *again["relationships"].values()]
+    assert counts and all(c["created"] == c["updated"] == c["deleted"] == 0 for c in counts)
+    assert _stats(cli_env) == before
+    assert before["nodes"]["Chain"] == 6 and before["nodes"]["Segment"] >= 60
+
+
+def test_six_chains_and_their_2022_targets(loaded):
+    chains = loaded.read("MATCH (c:Chain) RETURN c.name AS name, c.class AS class ORDER BY name")
+    assert {(c["name"], c["class"]) for c in chains} == {
+        ("有色金属新材料", "千亿"), (BATTERY, "千亿"), ("数字经济", "百亿"),
+        ("化工循环", "百亿"), ("资源综合利用", "百亿"), ("高品质菜草畜", "百亿")}
+    targets = loaded.read(
+        "MATCH (c:Chain)-[:HAS_TARGET]->(t:Target {period: '2022', metric: '产值'}) "
+        "RETURN c.name AS chain, t.value AS value, t.value_unit AS unit")
+    assert {(t["chain"], t["value"], t["unit"]) for t in targets} == {
+        ("有色金属新材料", 550, "亿元"), (BATTERY, 200, "亿元"), ("数字经济", 65, "亿元"),
+        ("化工循环", 80, "亿元"), ("资源综合利用", 40, "亿元"), ("高品质菜草畜", 65, "亿元")}
+
+
+def test_the_six_together_and_what_the_speeches_redact(loaded):
+    total = loaded.read(
+        "MATCH (a:Actual)-[:MEASURES]->(t:Target {name: '“2+4”产业链2022年产值目标'}) "
+        "RETURN t.value AS goal, t.note AS note, a.value AS h1, a.growth AS growth, a.as_of AS as_of")
+    assert total == [{"goal": 1000, "note": "突破", "h1": 572, "growth": 37.2, "as_of": "2022-06-30"}]
+    redacted = loaded.read("MATCH (t:Target {period: '2023'}) RETURN t.value AS value, t.value_text AS text")
+    assert len(redacted) >= 7 and all(t["value"] is None and t["text"] is None for t in redacted)
+    assert loaded.read("MATCH (t:Target {name: '新能源电池原材料本地供应率2022年目标'}) RETURN t.value AS v, "
+                       "t.value_unit AS u") == [{"v": 80, "u": "%"}]
+
+
+def test_battery_chain_has_the_segments_the_city_wants_to_attract(loaded):
+    found = loaded.read("MATCH (s:Segment)-[:PART_OF]->(:Chain {name: $chain}) WHERE s.name IN $names "
+                        "RETURN s.name AS name", {"chain": BATTERY, "names": ATTRACT})
+    assert sorted(r["name"] for r in found) == sorted(ATTRACT)
+    # Each of them feeds the cell (through the electrolyte for 碳酸酯), and outside firms make it.
+    for name in ATTRACT:
+        reach = loaded.read("MATCH (s:Segment {name: $name})-[:FEEDS*1..2]->(c:Segment {name: '电芯'}) "
+                            "RETURN count(c) AS n", {"name": name})
+        makers = loaded.read("MATCH (e:Enterprise {local: false})-[:OPERATES_IN]->(:Segment {name: $name}) "
+                             "RETURN count(e) AS n", {"name": name})
+        assert reach[0]["n"] >= 1 and makers[0]["n"] >= 1, name
+
+
+def test_no_fact_lacks_a_source(loaded):
+    uncited = loaded.read("MATCH (n) WHERE NOT n:Source AND NOT (n)-[:CITED_IN]->(:Source) "
+                          "RETURN labels(n)[0] AS label, count(n) AS n")
+    assert uncited == []
+    relationships = loaded.read("MATCH ()-[r]->() WHERE NOT type(r) = 'CITED_IN' AND "
+                                "(r.source IS NULL OR size(r.source) = 0) RETURN count(r) AS n")
+    assert relationships == [{"n": 0}]
+    assert loaded.read("MATCH (n) WHERE n.illustrative = true RETURN count(n) AS n") == [{"n": 0}]
+
+
+def _rows(table: str) -> list[dict]:
+    with open(BUNDLED_DATASET / f"{table}.csv", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed speeches are not next to this checkout")
+def test_every_quote_from_a_speech_is_verbatim_in_the_cited_line():
+    sources = {s["来源编号"]: s["文件位置"] for s in _rows("来源")}
+    checked = 0
+    for path in sorted(BUNDLED_DATASET.glob("*.csv")):
+        if path.stem == "来源":
+            continue
+        for row in _rows(path.stem):
+            ids = [i for i in re.split("[、]", row["来源编号"]) if i]
+            quotes = row["原文摘录"].split("……")
+            assert ids and len(quotes) == len(ids), (path.name, row)
+            for source_id, quote in zip(ids, quotes):
+                located = re.fullmatch(r"(\S+\.txt) 第(\d+)行", sources[source_id])
+                if located:
+                    line = (SEEDS / located[1]).read_text(encoding="utf-8").splitlines()[int(located[2]) - 1]
+                    assert quote in line, (path.name, source_id, quote)
+                    checked += 1
+    assert checked > 200
+
+
+def test_a_corrupted_copy_is_refused_with_file_row_and_column(loaded, cli_env, tmp_path):
+    before = _stats(cli_env)
+    copy = tmp_path / "金昌市"
+    shutil.copytree(BUNDLED_DATASET, copy)
+
+    def corrupt(table: str, row: int, column: str, value: str) -> None:
+        path = copy / f"{table}.csv"
+        with open(path, encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+        rows[row - 1][rows[0].index(column)] = value
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f).writerows(rows)
+
+    corrupt("环节", 5, "环节名称", "")                           # empty key
+    corrupt("指标完成", 3, "同比增长（%）", "大约四成")              # not a number
+    corrupt("企业", 4, "统一社会信用代码", "91350100M000100Y44")  # wrong check character
+    corrupt("项目", 6, "所属产业链", "航空航天")                   # unknown chain
+    done = run_cli("load", str(copy), env=cli_env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    for file, row, column in [("环节.csv", 5, "环节名称"), ("指标完成.csv", 3, "同比增长（%）"),
+                              ("企业.csv", 4, "统一社会信用代码"), ("项目.csv", 6, "所属产业链")]:
+        assert re.search(rf"{file} 第{row}行 / row {row} 「{re.escape(column)}」列", done.stderr), (file, done.stderr)
+    assert "nothing was written" in done.stderr
+    assert _stats(cli_env) == before
+
+
+def test_untouched_template_fits_the_bundled_graph(loaded, cli_env, tmp_path):
+    book = tmp_path / "产业链数据模板.xlsx"
+    assert "已写入" in run_cli("template", "--out", str(book), env=cli_env, check=True).stdout
+    done = run_cli("validate", str(book), env=cli_env)
+    assert done.returncode == 0, done.stderr
