@@ -273,38 +273,31 @@ class _Checker:
         required += [link.column for link in node.links.values() if link.required]
         ref_columns = {link.column for link in node.links.values()}
         for where, values, refs, ok in self.rows(table, specs, required, ref_columns):
-            if cited:
-                source_refs, prov = self.provenance(where, values)
+            source_refs, prov = self.provenance(where, values) if cited else ([], {})
+            links = [(rel_type, link, _Ref(link.other, name, _Where(table, where.row, link.column)))
+                     for rel_type, link in node.links.items()
+                     for name in (split_list if link.list else lambda text: [text])(refs.get(link.column, ""))
+                     if name]
+            self.refs += source_refs + [ref for _, _, ref in links]  # checked even when the row is bad
             key = values.get(node.key)
             if key is not None:
                 ok &= self.claim_key(label, key, _Where(table, where.row, node.properties[node.key].column))
             if not ok:
-                self.refs += source_refs if cited else []
-                self.refs += [_Ref(link.other, name, _Where(table, where.row, link.column))
-                              for link in node.links.values()
-                              for name in split_list(refs.get(link.column, ""))]
                 continue
             props = {}
             for prop, spec in node.properties.items():
                 if spec.column in table.frame.columns:
                     props |= stored(prop, spec, values.get(prop))
+            self.result.nodes.setdefault(label, {})[key] = props
             if not cited:
-                self.result.nodes.setdefault(label, {})[key] = props
                 continue
             props["illustrative"] = prov["illustrative"]
-            self.result.nodes.setdefault(label, {})[key] = props
-            self.refs += source_refs
             self.citations += [(label, key, ref, {"quote": prov["quote"], "source_row": prov["source_row"]})
                                for ref in source_refs]
-            rel_props = prov
-            for rel_type, link in node.links.items():
-                names = split_list(refs.get(link.column, "")) if link.list else [refs.get(link.column, "")]
-                for name in filter(None, names):
-                    ref = _Ref(link.other, name, _Where(table, where.row, link.column))
-                    self.refs.append(ref)
-                    start, end = (key, ref) if link.to else (ref, key)
-                    rel_key = (rel_type, label, link.to) if link.to else (rel_type, link.from_, label)
-                    self.edges.append(_Edge(rel_key, start, end, rel_props, where, from_table=False))
+            for rel_type, link, ref in links:
+                start, end = (key, ref) if link.to else (ref, key)
+                rel_key = (rel_type, label, link.to) if link.to else (rel_type, link.from_, label)
+                self.edges.append(_Edge(rel_key, start, end, prov, where, from_table=False))
 
     def relationship_table(self, table: Table, rel_type: str) -> None:
         rel = self.schema.relationships[rel_type]
