@@ -43,6 +43,10 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def read_batches(self, query: str, rows: Iterable, batch_size: int = BATCH_SIZE) -> Rows:
+        """Run a read `query` once per batch with the batch as `$rows`; all answers together."""
+        return [answer for batch in batched(rows, batch_size) for answer in self.read(query, {"rows": batch})]
+
     def write_batches(self, query: str, rows: Iterable[dict], batch_size: int = BATCH_SIZE) -> int:
         """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...)."""
         written = 0

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from graph.schema import Schema
-from graph.store import Store, batched
+from graph.store import Store
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
 STATEMENTS = {
-    "node_props": "UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
+    "node_props": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
     "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
     "dataset_nodes": "MATCH (n:{label}) WHERE n.dataset = $dataset RETURN n.{key} AS key",
     "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
-    "rel_props": ("UNWIND $pairs AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
+    "rel_props": ("UNWIND $rows AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
                   "(b:{end} {{{end_key}: p.end}}) RETURN p.start AS start, p.end AS end, properties(r) AS props"),
     "merge_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                    "MATCH (b:{end} {{{end_key}: row.end}}) MERGE (a)-[r:{type}]->(b) SET r += row.props"),
@@ -31,7 +31,7 @@ STATEMENTS = {
                      "RETURN a.{start_key} AS start, b.{end_key} AS end"),
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
-    "existing_keys": "UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
     "aliases": (f"MATCH (n:{ALIASED_LABEL}) WHERE n.{ALIASES} IS NOT NULL "
                 f"UNWIND n.{ALIASES} AS alias RETURN alias, n.name AS name"),
 }
@@ -39,6 +39,10 @@ STATEMENTS = {
 
 def statement(name: str, **identifiers: str) -> str:
     return STATEMENTS[name].format(**identifiers)
+
+
+def node_identifiers(schema: Schema, label: str) -> dict[str, str]:
+    return {"label": label, "key": schema.nodes[label].key}
 
 
 def rel_identifiers(schema: Schema, rel_key: RelKey) -> dict[str, str]:
@@ -68,8 +72,8 @@ class StoreNames:
         self.store, self.schema = store, schema
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
-        query = statement("existing_keys", label=label, key=self.schema.nodes[label].key)
-        return {row["key"] for batch in batched(sorted(keys)) for row in self.store.read(query, {"keys": batch})}
+        query = statement("existing_keys", **node_identifiers(self.schema, label))
+        return {row["key"] for row in self.store.read_batches(query, sorted(keys))}
 
     def aliases(self) -> dict[str, str]:
         return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
@@ -80,10 +84,9 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
     stale_rels = _stale_relationships(store, validation, schema, dataset) if replace else {}
     stale_nodes = _stale_nodes(store, validation, schema, dataset) if replace else {}
     for label, rows in validation.nodes.items():
-        ids = {"label": label, "key": schema.nodes[label].key}
+        ids = node_identifiers(schema, label)
         new = {key: props | {"dataset": dataset} for key, props in rows.items()}
-        old = {row["key"]: row["props"] for batch in batched(sorted(new))
-               for row in store.read(statement("node_props", **ids), {"keys": batch})}
+        old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(new))}
         counts = summary.nodes.setdefault(label, Counts())
         changed = _classify(new, old, counts)
         store.write_batches(statement("merge_nodes", **ids), ({"key": k, "props": new[k]} for k in changed))
@@ -91,8 +94,7 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
         ids = rel_identifiers(schema, rel_key)
         new = {pair: props | {"dataset": dataset} for pair, props in rows.items()}
         pairs = [{"start": s, "end": e} for s, e in sorted(new)]
-        old = {(row["start"], row["end"]): row["props"] for batch in batched(pairs)
-               for row in store.read(statement("rel_props", **ids), {"pairs": batch})}
+        old = {(row["start"], row["end"]): row["props"] for row in store.read_batches(statement("rel_props", **ids), pairs)}
         counts = summary.relationships.setdefault(rel_key[0], Counts())
         changed = _classify(new, old, counts)
         store.write_batches(statement("merge_rels", **ids),
@@ -102,8 +104,7 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
         store.write_batches(statement("delete_rels", **rel_identifiers(schema, rel_key)), rows)
         summary.relationships.setdefault(rel_key[0], Counts()).deleted += len(rows)
     for label, keys in stale_nodes.items():
-        ids = {"label": label, "key": schema.nodes[label].key}
-        store.write_batches(statement("delete_nodes", **ids), ({"key": k} for k in sorted(keys)))
+        store.write_batches(statement("delete_nodes", **node_identifiers(schema, label)), ({"key": k} for k in sorted(keys)))
         summary.nodes.setdefault(label, Counts()).deleted += len(keys)
     return summary
 
@@ -126,8 +127,8 @@ def _classify(new: dict, old: dict, counts: Counts) -> list:
 
 def _stale_nodes(store: Store, validation: Validation, schema: Schema, dataset: str) -> dict[str, set[str]]:
     stale = {}
-    for label, node in schema.nodes.items():
-        query = statement("dataset_nodes", label=label, key=node.key)
+    for label in schema.nodes:
+        query = statement("dataset_nodes", **node_identifiers(schema, label))
         keys = {row["key"] for row in store.read(query, {"dataset": dataset})}
         if gone := keys - set(validation.nodes.get(label, {})):
             stale[label] = gone

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph import load_schema
-from loaders.write import STATEMENTS, rel_identifiers, statement
+from loaders.write import STATEMENTS, node_identifiers, rel_identifiers, statement
 from queries import example_params, query_files
 
 LINT_DIR = Path(__file__).parent / "cypher_lint"
@@ -87,8 +87,8 @@ def writer_statements() -> dict[str, str]:
                     ids = rel_identifiers(schema, (rel_type, start, end))
                     rendered[f"{name} {rel_type} {start}->{end}"] = statement(name, **ids)
         elif "{label}" in template:
-            for label, node in schema.nodes.items():
-                rendered[f"{name} {label}"] = statement(name, label=label, key=node.key)
+            for label in schema.nodes:
+                rendered[f"{name} {label}"] = statement(name, **node_identifiers(schema, label))
         else:
             rendered[name] = statement(name)
     return rendered
