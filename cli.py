@@ -19,7 +19,18 @@ from graph import ChainKGError, Settings, connect, embedded_server, load_schema
 from graph.errors import InvalidData
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.template import write_template
+from queries.chain_map import chain_map
+from queries.export import as_cells, cell_text, export
+from queries.gaps import STATUSES, gaps
+from queries.names import resolve
+from queries.progress import target_progress
+from queries.projects import project_tracking
+from queries.relations import impact, relations
+from queries.result import Result
+from queries.settings import load_settings
 from queries.stats import graph_counts
+from queries.supply import supply_rate
+from queries.targets import PARTS, target_list
 
 
 def _fail_cleanly(fn):
@@ -235,6 +246,154 @@ def stats(as_json: bool) -> None:
         click.echo(f"{title}: {sum(group.values())}")
         for name, n in group.items():
             click.echo(f"  {name:<20} {n}")
+
+
+# -- analyses ---------------------------------------------------------------------
+# Each command resolves the names it is given (aliases and near misses included), runs
+# one function of `queries/`, and prints, exports (--out) or dumps (--json) its Result.
+
+def _show(result: Result, as_json: bool, out: Path | None) -> None:
+    if out is not None:
+        click.echo(f"已写入 / written: {export(result, out)}", err=as_json)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(result.title)
+    for key, value in result.summary.items():
+        click.echo(f"  {key}: {cell_text(value) if value is not None else '（空）'}")
+    if out is None:
+        for name, table in result.tables.items():
+            click.echo(f"\n[{name}] {len(table)} 行 / rows")
+            if len(table):
+                click.echo(as_cells(table).fillna("").to_string(index=False))
+
+
+def _analysis(fn):
+    """The options every analysis shares: --json and --out."""
+    fn = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Also write the result to FILE.xlsx (every table) or FILE.csv (the main one).")(fn)
+    fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
+    return _fail_cleanly(fn)
+
+
+CHAIN = click.option("--chain", help="产业链名称 / chain name.")
+ENTERPRISE = click.option("--enterprise", help="企业名称或别名 / enterprise name or alias.")
+
+
+def _one_of(**named) -> None:
+    given = [k for k, v in named.items() if v]
+    if len(given) != 1:
+        raise click.UsageError(f"请给出且只给出一个：{' / '.join('--' + k for k in named)}")
+
+
+@main.command("map")
+@click.option("--chain", required=True, help="产业链名称 / chain name.")
+@_analysis
+def map_command(chain: str, as_json: bool, out: Path | None) -> None:
+    """产业链图谱: segments by stage with status, enterprises, projects, links, lead firm."""
+    with _store() as store:
+        _show(chain_map(store, resolve(store, "Chain", chain)), as_json, out)
+
+
+@main.command("gaps")
+@CHAIN
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only segments with this status (repeatable).")
+@_analysis
+def gaps_command(chain: str | None, statuses: tuple[str, ...], as_json: bool, out: Path | None) -> None:
+    """缺链分析: every segment's 优势/薄弱/在建/缺失 status with its reason, and 断链 links
+    (all chains when --chain is not given)."""
+    with _store() as store:
+        result = gaps(store, resolve(store, "Chain", chain) if chain else None)
+    if statuses:
+        table = result.tables["环节状态"]
+        result.tables["环节状态"] = table[table["状态"].isin(statuses)].reset_index(drop=True)
+    _show(result, as_json, out)
+
+
+@main.command("supply-rate")
+@CHAIN
+@ENTERPRISE
+@_analysis
+def supply_rate_command(chain: str | None, enterprise: str | None, as_json: bool, out: Path | None) -> None:
+    """本地配套率 of a chain or an enterprise, with the input segments behind it."""
+    _one_of(chain=chain, enterprise=enterprise)
+    with _store() as store:
+        if chain:
+            result = supply_rate(store, chain=resolve(store, "Chain", chain))
+        else:
+            result = supply_rate(store, enterprise=resolve(store, "Enterprise", enterprise))
+    _show(result, as_json, out)
+
+
+@main.command("relations")
+@click.option("--enterprise", required=True, help="企业名称或别名 / enterprise name or alias.")
+@click.option("--hops", default=2, show_default=True, type=click.IntRange(1, 6))
+@_analysis
+def relations_command(enterprise: str, hops: int, as_json: bool, out: Path | None) -> None:
+    """配套关系: an enterprise's suppliers and customers up to --hops away."""
+    with _store() as store:
+        _show(relations(store, resolve(store, "Enterprise", enterprise), hops), as_json, out)
+
+
+@main.command("impact")
+@click.option("--enterprise", required=True, help="企业名称或别名 / enterprise name or alias.")
+@_analysis
+def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
+    """流失影响: segments that lose local production, and firms that lose their only local
+    supplier, if the enterprise leaves."""
+    with _store() as store:
+        _show(impact(store, resolve(store, "Enterprise", enterprise)), as_json, out)
+
+
+@main.command("targets")
+@click.option("--segment", help="环节名称 / segment name.")
+@CHAIN
+@click.option("--weight", "weights", multiple=True, metavar="PART=N",
+              help=f"Override a weight; parts: {', '.join(f'{k} ({v})' for k, v in PARTS.items())}.")
+@_analysis
+def targets_command(segment: str | None, chain: str | None, weights: tuple[str, ...], as_json: bool,
+                    out: Path | None) -> None:
+    """招商目标企业清单: outside enterprises ranked for a gap segment, or for every gap of a chain."""
+    _one_of(segment=segment, chain=chain)
+    chosen = load_settings().targets.weights.model_dump()
+    by_header = {header: key for key, header in PARTS.items()}
+    for text in weights:
+        key, _, value = text.partition("=")
+        key = by_header.get(key, key)
+        if key not in chosen:
+            raise click.BadParameter(f"未知分项 / unknown part {key!r}", param_hint="--weight")
+        try:
+            chosen[key] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"权重须为数字 / weight must be a number: {text!r}", param_hint="--weight")
+    with _store() as store:
+        if segment:
+            result = target_list(store, segment=resolve(store, "Segment", segment), weights=chosen)
+        else:
+            result = target_list(store, chain=resolve(store, "Chain", chain), weights=chosen)
+    _show(result, as_json, out)
+
+
+@main.command("projects")
+@CHAIN
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Judge lagging as of this date (today).")
+@_analysis
+def projects_command(chain: str | None, as_of, as_json: bool, out: Path | None) -> None:
+    """项目台账: pipeline by status, and lagging projects with the rule that flagged each."""
+    with _store() as store:
+        result = project_tracking(store, resolve(store, "Chain", chain) if chain else None,
+                                  as_of.date() if as_of else None)
+    _show(result, as_json, out)
+
+
+@main.command("progress")
+@CHAIN
+@_analysis
+def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None:
+    """目标进度: each target against its latest actual and 时序进度."""
+    with _store() as store:
+        _show(target_progress(store, resolve(store, "Chain", chain) if chain else None), as_json, out)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,12 @@ class QueryError(ChainKGError):
 
 class ReadOnlyViolation(QueryError):
     """A write was sent down a read-only path."""
+
+
+class UnknownName(ChainKGError):
+    """A chain, segment or enterprise name that is not in the graph; says the closest ones."""
+
+    def __init__(self, kind: str, name: str, closest: list[str]):
+        hint = f"。最接近的 / closest: {'、'.join(closest)}" if closest else "，也没有相近的名称 / nothing similar"
+        super().__init__(f"找不到{kind}「{name}」 / no {kind} named {name!r}{hint}")
+        self.closest = closest

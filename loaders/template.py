@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from graph.schema import Column, Schema, load_schema
 from loaders.units import UNITS
 from loaders.validate import README_SHEET
+from queries.export import fit_widths
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 EXAMPLE_FONT = Font(color="808080", italic=True)
@@ -42,7 +43,7 @@ def write_template(path: Path, schema: Schema | None = None) -> Path:
             readme.append([table, column.header, "是" if column.required else "", TYPE_NAMES[column.type],
                            _unit_text(column), "、".join(column.enum or ()), _describe(schema, column)])
         sheet.freeze_panes = "A2"
-    _fit_widths(readme)
+    fit_widths(readme)
     book.save(path)
     return Path(path)
 
@@ -81,10 +82,4 @@ def _format_column(sheet, index: int, column: Column) -> None:
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         rule.add(f"{letter}{EXAMPLE_ROW}:{letter}{DROPDOWN_ROWS}")
         sheet.add_data_validation(rule)
-
-
-def _fit_widths(sheet) -> None:
-    for cells in sheet.columns:
-        longest = max(len(str(c.value or "")) for c in cells)
-        sheet.column_dimensions[cells[0].column_letter].width = min(60, 2 * longest + 2)
 

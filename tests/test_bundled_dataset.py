@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from graph import connect
@@ -143,3 +144,41 @@ def test_untouched_template_fits_the_bundled_graph(loaded, cli_env, tmp_path):
     assert "已写入" in run_cli("template", "--out", str(book), env=cli_env, check=True).stdout
     done = run_cli("validate", str(book), env=cli_env)
     assert done.returncode == 0, done.stderr
+
+
+# -- issue 4: the analyses on the bundled data ------------------------------------------
+
+def test_battery_chain_gaps_name_the_five_attraction_segments(loaded, cli_env):
+    done = run_cli("gaps", "--chain", BATTERY, "--json", env=cli_env, check=True)
+    rows = {r["环节"]: r for r in json.loads(done.stdout)["环节状态"]}
+    for name in ATTRACT:  # no local producer and no project in the data
+        assert rows[name]["状态"] == "缺失", rows[name]
+        assert rows[name]["原因"] == "无本地生产企业"
+    assert rows["电芯"]["状态"] == "在建" and "8GWh磷酸铁锂电池一期" in rows["电芯"]["原因"]
+
+
+def test_separator_target_list_workbook(loaded, cli_env, tmp_path):
+    out = tmp_path / "隔膜招商目标.xlsx"
+    run_cli("targets", "--segment", "隔膜", "--out", str(out), env=cli_env, check=True)
+    book = openpyxl.load_workbook(out)
+    header, *rows = book["招商目标"].iter_rows(values_only=True)
+    column = {name: i for i, name in enumerate(header)}
+    assert {r[column["企业"]] for r in rows} == {"恩捷股份", "星源材质", "中材科技", "沧州明珠"}
+    for row in rows:
+        assert row[column["得分"]] > 0 and row[column["生产该环节"]] == 1
+        assert row[column["推荐理由"]].startswith("生产隔膜") and row[column["来源"]] == "网页-隔膜国产替代"
+    assert [r[column["企业"]] for r in rows][:2] == ["恩捷股份", "星源材质"]  # listed: 40 + 10
+    cover = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
+    assert cover["环节"] == "隔膜" and "生产该环节：40" in cover["权重"]
+
+
+def test_battery_chain_supply_rate(loaded, cli_env):
+    result = json.loads(run_cli("supply-rate", "--chain", BATTERY, "--json", env=cli_env, check=True).stdout)
+    inputs = {r["投入环节"]: r for r in result["投入环节"]}
+    # 27 input segments; only 镍冶炼, 钴冶炼 and 铜冶炼 (金川集团, 有色金属新材料) are made locally
+    assert len(inputs) == result["投入环节数"] == 27
+    assert sorted(k for k, r in inputs.items() if r["本地生产"]) == ["钴冶炼", "铜冶炼", "镍冶炼"]
+    assert result["本地配套率（按环节数）"] == round(3 / 27, 4)
+    assert result["本地配套率（按投入占比）"] is None  # no input shares in the data
+    assert set(ATTRACT) <= set(result["外购环节"])
+    assert result["目标"][0] == "新能源电池原材料本地供应率2022年目标：80%以上"

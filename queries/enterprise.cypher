@@ -1,0 +1,16 @@
+// Profiles of the named enterprises: where they are, tags, the segments they produce in,
+// whom they supply locally, and the register's projects they invest in.
+// params: {"names": ["恩捷股份", "金川集团股份有限公司"]}
+MATCH (e:Enterprise)
+WHERE e.name IN $names
+RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.local, false) AS local,
+       e.region AS region, coalesce(e.tags, []) AS tags, e.above_scale AS above_scale,
+       e.credit_code AS credit_code,
+       e.registered_capital AS capital, e.registered_capital_text AS capital_text,
+       [(e)-[:OPERATES_IN]->(s:Segment) | s.name] AS segments,
+       [(e)-[:LEADS]->(c:Chain) | c.name] AS leads,
+       [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS supplies_local,
+       [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS pipeline,
+       coalesce(e.illustrative, false) AS illustrative,
+       [(e)-[:CITED_IN]->(src:Source) | src.id] AS sources
+ORDER BY name

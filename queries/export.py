@@ -1,0 +1,103 @@
+"""Write an analysis result to `.xlsx` (a 说明 cover sheet, then one sheet per table) or
+`.csv` (the main table, UTF-8 with BOM so that Excel on Chinese Windows reads it).
+
+Cells are written as values, never formulas: text starting with = + - @ gets a leading
+apostrophe (spreadsheet-injection safe).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from graph import ChainKGError
+from queries.result import Result
+
+FORMULA_START = ("=", "+", "-", "@")
+ILLUSTRATIVE_NOTE = "“示例”列为“是”的行是示例数据，不是真实事实。"
+
+
+def export(result: Result, path: Path) -> Path:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        _write_xlsx(result, path)
+    elif suffix == ".csv":
+        as_cells(result.table).to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        raise ChainKGError(f"只能导出 .xlsx 或 .csv 文件 / export to .xlsx or .csv: {path.name}")
+    return path
+
+
+def cell_text(value: Any) -> Any:
+    """A value as a spreadsheet cell: lists joined, booleans 是/否, NaN empty, text safe."""
+    if isinstance(value, (list, tuple)):
+        value = "；".join(str(v) for v in value if v is not None)
+    elif isinstance(value, dict):
+        value = "；".join(f"{k}：{cell_text(v)}" for k, v in value.items())
+    elif isinstance(value, bool):
+        return "是" if value else "否"
+    elif value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    elif hasattr(value, "item"):  # numpy scalars
+        return cell_text(value.item())
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def as_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as spreadsheet cells (see `cell_text`)."""
+    return table.apply(lambda column: column.map(cell_text)).astype(object)
+
+
+def _write_xlsx(result: Result, path: Path) -> None:
+    book = Workbook()
+    cover = book.active
+    cover.title = "说明"
+    cover.append([result.title])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.append(["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")])
+    for key, value in result.summary.items():
+        cover.append([key, cell_text(value)])
+    if any("示例" in t.columns and t["示例"].any() for t in result.tables.values()):
+        cover.append(["示例数据", ILLUSTRATIVE_NOTE])
+    fit_widths(cover)
+    for name, table in result.tables.items():
+        sheet = book.create_sheet(_sheet_name(name))
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for row in as_cells(table).itertuples(index=False):
+            sheet.append(list(row))
+        for index, column in enumerate(table.columns, start=1):
+            if column.endswith("率") or column == "时序进度":
+                for cells in sheet.iter_cols(min_col=index, max_col=index, min_row=2):
+                    for cell in cells:
+                        cell.number_format = "0.0%"
+        sheet.freeze_panes = "A2"
+        fit_widths(sheet)
+    book.save(path)
+
+
+def _sheet_name(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31]
+
+
+def fit_widths(sheet) -> None:
+    """Column widths from the longest text; CJK characters are about two columns wide."""
+    for cells in sheet.columns:
+        longest = max(_display_width(str(c.value or "")) for c in cells)
+        sheet.column_dimensions[cells[0].column_letter].width = min(60, longest + 2)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

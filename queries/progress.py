@@ -1,0 +1,89 @@
+"""Target progress: each target against its latest actual, with 时序进度 (the share of
+the period elapsed at the actual's date) and a flag when behind it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+import pandas as pd
+
+from graph import Store
+from queries import cypher
+from queries.result import Result
+from queries.settings import ProgressRules, load_settings
+
+# Words of a reporting period -> the month it ends in (when no 截至日期 is given).
+PERIOD_ENDS = {"一季度": 3, "上半年": 6, "前三季度": 9, "三季度": 9}
+COLUMNS = ["产业链", "指标名称", "指标", "期间", "目标值", "说明", "实际值", "统计期间", "截至日期", "完成率",
+           "时序进度", "差距（百分点）", "进度状态", "落后时序", "同比增长（%）", "示例", "来源"]
+
+
+def elapsed_share(period: str, as_of: dt.date) -> float | None:
+    """Share of the calendar year `period` elapsed at the end of day `as_of`, counted in
+    months (30 June is exactly 0.5, as the 双过半 rule reads it)."""
+    year = _year(period)
+    if year is None:
+        return None
+    if as_of.year != year:
+        return 0.0 if as_of.year < year else 1.0
+    days = calendar.monthrange(as_of.year, as_of.month)[1]
+    return round((as_of.month - 1 + as_of.day / days) / 12, 4)
+
+
+def _year(text: str | None) -> int | None:
+    match = re.search(r"(\d{4})", text or "")
+    return int(match.group(1)) if match else None
+
+
+def actual_date(actual: dict) -> dt.date | None:
+    """The actual's 截至日期, or the end of the period its wording names."""
+    if actual["as_of"]:
+        return dt.date.fromisoformat(actual["as_of"])
+    year = _year(actual["period"])
+    if year is None:
+        return None
+    month = next((m for word, m in PERIOD_ENDS.items() if word in actual["period"]), 12)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def target_progress(store: Store, chain: str | None = None, rules: ProgressRules | None = None) -> Result:
+    """Every target of `chain` (or all targets) with its progress."""
+    rules = rules or load_settings().progress
+    rows = []
+    for t in store.read(cypher("target_progress"), {"chain": chain}):
+        measured = [a for a in t["actuals"] if a["value"] is not None]
+        actual = max(measured or t["actuals"], key=lambda a: actual_date(a) or dt.date.min, default=None)
+        when = actual_date(actual) if measured else None
+        elapsed = elapsed_share(t["period"], when) if when else None
+        done = (round(actual["value"] / t["value"], 4) if actual and actual["value"] is not None and t["value"]
+                and actual["value_unit"] == t["unit"] else None)
+        status = _status(t, actual, done, elapsed, rules)
+        rows.append({
+            "产业链": t["chain"] or "合计", "指标名称": t["target"], "指标": t["metric"], "期间": t["period"],
+            "目标值": t["value_text"], "说明": t["note"], "实际值": actual["value_text"] if actual else None,
+            "统计期间": actual["period"] if actual else None, "截至日期": when.isoformat() if when else None,
+            "完成率": done, "时序进度": elapsed,
+            "差距（百分点）": round((done - elapsed) * 100, 1) if done is not None and elapsed is not None else None,
+            "进度状态": status, "落后时序": status == "落后时序进度",
+            "同比增长（%）": actual["growth"] if actual else None,
+            "示例": t["illustrative"] or bool(actual and actual["illustrative"]),
+            "来源": list(dict.fromkeys(t["sources"] + (actual["sources"] if actual else [])))})
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    summary = {"产业链": chain or "全部", "指标数": len(table),
+               "进度状态统计": table["进度状态"].value_counts().to_dict()}
+    return Result(f"{chain or '全部产业链'}目标进度", {"目标进度": table}, summary)
+
+
+def _status(target: dict, actual: dict | None, done: float | None, elapsed: float | None,
+            rules: ProgressRules) -> str:
+    if target["value"] is None:
+        return "目标值未公开"
+    if actual is None or actual["value"] is None:
+        return "无完成数据"
+    if done is None:
+        return "单位不一致，无法比较"
+    if elapsed is None:
+        return "期间不明"
+    return "落后时序进度" if done < elapsed - rules.tolerance else "达到时序进度"

@@ -1,0 +1,88 @@
+"""项目台账: the pipeline by status per chain, and lagging projects, each with the rule
+that flagged it (thresholds in `queries/settings.yaml`, `projects:`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from graph import Store, load_schema
+from queries import cypher
+from queries.result import Result
+from queries.settings import ProjectRules, load_settings
+
+UNKNOWN = "状态未知"
+REGISTER = ["产业链", "项目", "类型", "状态", "环节", "投资企业", "建设规模", "总投资（亿元）", "已完成投资（亿元）",
+            "投资完成率", "签约资金（亿元）", "到位资金（亿元）", "资金到位率", "签约日期", "开工日期", "投产日期",
+            "责任单位", "滞后规则", "示例", "来源"]
+
+
+def statuses() -> list[str]:
+    """Project statuses in pipeline order, as the schema lists them, then 状态未知."""
+    return [*load_schema().nodes["Project"].properties["status"].enum, UNKNOWN]
+
+
+def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | None = None,
+                     rules: ProjectRules | None = None) -> Result:
+    """The register of `chain` (or all chains) with its lagging projects as of `as_of` (today)."""
+    rules = rules or load_settings().projects
+    as_of = as_of or dt.date.today()
+    register, lagging = [], []
+    for p in store.read(cypher("projects"), {"chain": chain}):
+        completion = _ratio(p["completed_investment"], p["total_investment"])
+        arrival = _ratio(p["funds_arrived"], p["funds_signed"])
+        flags = _lagging(p, completion, arrival, as_of, rules)
+        lagging += [{"产业链": p["chain"], "项目": p["project"], "状态": p["status"] or UNKNOWN, "规则": rule,
+                     "说明": detail, "责任单位": p["responsible_unit"], "来源": p["sources"]} for rule, detail in flags]
+        register.append({
+            "产业链": p["chain"], "项目": p["project"], "类型": p["kind"], "状态": p["status"] or UNKNOWN,
+            "环节": p["segments"], "投资企业": p["investors"], "建设规模": p["capacity"],
+            "总投资（亿元）": p["total_investment"], "已完成投资（亿元）": p["completed_investment"],
+            "投资完成率": completion, "签约资金（亿元）": p["funds_signed"], "到位资金（亿元）": p["funds_arrived"],
+            "资金到位率": arrival, "签约日期": p["signed_date"], "开工日期": p["start_date"],
+            "投产日期": p["finish_date"], "责任单位": p["responsible_unit"],
+            "滞后规则": [rule for rule, _ in flags], "示例": p["illustrative"], "来源": p["sources"]})
+    table = pd.DataFrame(register, columns=REGISTER)
+    lag_table = pd.DataFrame(lagging, columns=["产业链", "项目", "状态", "规则", "说明", "责任单位", "来源"])
+
+    order = statuses()
+    pipeline = (table.groupby(["产业链", "状态"], dropna=False)
+                .agg(项目数=("项目", "size"), 总投资合计=("总投资（亿元）", lambda s: s.sum(min_count=1)),
+                     总投资已知项目数=("总投资（亿元）", "count"))
+                .reset_index()
+                .sort_values(["产业链", "状态"], key=lambda col: col.map(order.index) if col.name == "状态" else col)
+                .rename(columns={"总投资合计": "总投资合计（亿元）"}))
+    summary = {"产业链": chain or "全部", "截至日期": as_of.isoformat(), "项目数": len(table),
+               "滞后项目数": int(lag_table["项目"].nunique()),
+               "状态统计": {s: int((table["状态"] == s).sum()) for s in order if (table["状态"] == s).any()}}
+    return Result(f"{chain or '全部产业链'}项目台账",
+                  {"项目台账": table, "分状态统计": pipeline, "滞后项目": lag_table}, summary)
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    return round(part / whole, 4) if part is not None and whole else None
+
+
+def _lagging(p: dict, completion, arrival, as_of: dt.date, rules: ProjectRules) -> list[tuple[str, str]]:
+    """(rule, detail) for every lagging rule the project meets."""
+    flags = []
+    if p["status"] in rules.completion_statuses and completion is not None and completion < rules.completion_min:
+        flags.append((f"投资完成率低于 {rules.completion_min:.0%}",
+                      f"已完成 {p['completed_investment']:g} / 总投资 {p['total_investment']:g} 亿元（{completion:.1%}）"))
+    if p["status"] in rules.signed_statuses and p["signed_date"]:
+        months = _months_between(dt.date.fromisoformat(p["signed_date"]), as_of)
+        if months >= rules.signed_not_started_months:
+            flags.append((f"签约超过 {rules.signed_not_started_months} 个月未开工",
+                          f"签约于 {p['signed_date']}，至 {as_of.isoformat()} 已 {months} 个月仍为{p['status']}"))
+    if arrival is not None and arrival < rules.funds_arrival_min:
+        flags.append((f"资金到位率低于 {rules.funds_arrival_min:.0%}",
+                      f"到位 {p['funds_arrived']:g} / 签约 {p['funds_signed']:g} 亿元（{arrival:.1%}）"))
+    if p["status"] in rules.overdue_statuses and p["finish_date"] and dt.date.fromisoformat(p["finish_date"]) < as_of:
+        flags.append(("计划投产日期已过未投产", f"计划 {p['finish_date']} 投产，目前{p['status']}"))
+    return flags
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from `start` to `end`."""
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
