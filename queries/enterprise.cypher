@@ -8,6 +8,7 @@ RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.local, fal
        e.credit_code AS credit_code,
        e.registered_capital AS capital, e.registered_capital_text AS capital_text,
        [(e)-[:OPERATES_IN]->(s:Segment) | s.name] AS segments,
+       [(e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(c:Chain) | c.name] AS chains,
        [(e)-[:LEADS]->(c:Chain) | c.name] AS leads,
        [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS supplies_local,
        [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS pipeline,

@@ -33,8 +33,7 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
         subject, chains, needs = chain, [chain], None
     else:
         [profile] = store.read(cypher("enterprise"), {"names": [enterprise]})
-        subject, needs = enterprise, set(profile["segments"])
-        chains = sorted({row["chain"] for row in store.read(cypher("segments"), {"chains": [], "also": sorted(needs)})})
+        subject, needs, chains = enterprise, set(profile["segments"]), sorted(set(profile["chains"]))
     facts = chain_facts(store, chains)
     found = verdicts(facts, rules)
     if needs is not None:  # a sub-segment needs what its parent segments need
