@@ -92,31 +92,31 @@ def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Resu
     after = verdicts(facts, rules, without=frozenset([enterprise]))
     segment_graph = nx.DiGraph((link.upstream, link.downstream) for link in facts.links)
 
+    lost = {name for name in facts.segments
+            if before[name].status in PRODUCING and after[name].status not in PRODUCING}
     segments = []
     for name, segment in facts.segments.items():
         if before[name] == after[name] and enterprise not in before[name].producers:
             continue
-        lost = before[name].status in PRODUCING and after[name].status not in PRODUCING
         downstream = []
-        if lost and name in segment_graph:  # local producers further down lose a local input
+        if name in lost and name in segment_graph:  # local producers further down lose a local input
             downstream = sorted(d for d in nx.descendants(segment_graph, name) if after[d].status in PRODUCING)
         segments.append({"环节": name, "产业链": segment.chain, "现状态": before[name].status,
-                         "失去后状态": after[name].status, "失去本地生产": lost,
+                         "失去后状态": after[name].status, "失去本地生产": name in lost,
                          "受影响下游环节": downstream, "失去后原因": after[name].reason})
     segment_table = pd.DataFrame(segments, columns=["环节", "产业链", "现状态", "失去后状态", "失去本地生产",
                                                     "受影响下游环节", "失去后原因"])
 
-    lost_inputs = [link for link in facts.links
-                   if before[link.upstream].status in PRODUCING and after[link.upstream].status not in PRODUCING]
     firms = []
-    for link in lost_inputs:
+    for link in (link for link in facts.links if link.upstream in lost):
         for p in facts.segments[link.downstream].local_producers:
             if p.enterprise != enterprise:
                 firms.append({"企业": p.enterprise, "失去的投入": link.upstream, "关系": POTENTIAL,
                               "说明": f"「{link.upstream}」仅由{enterprise}本地生产，{p.enterprise}的「{link.downstream}」需外购"})
     graph = supply_network(store, facts)
     for buyer in (graph.successors(enterprise) if enterprise in graph else []):
-        local_suppliers = {a for a in graph.predecessors(buyer) if graph.nodes[a].get("local") and graph.edges[a, buyer]["actual"]}
+        local_suppliers = {a for a in graph.predecessors(buyer)
+                           if graph.nodes[a].get("local") and graph.edges[a, buyer]["actual"]}
         if graph.nodes[buyer].get("local") and local_suppliers == {enterprise}:
             for product in graph.edges[enterprise, buyer]["actual"]:
                 firms.append({"企业": buyer, "失去的投入": product, "关系": ACTUAL,
