@@ -2,13 +2,15 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Debian packages: a browser for the UI tests and CJK fonts so Chinese renders.
-TEST_DEBS := chromium fonts-noto-cjk fonts-wqy-microhei
+# Debian packages: CJK fonts so Chinese renders (pages, PDF), and a browser for the UI tests.
+RUN_DEBS  := fonts-noto-cjk fonts-wqy-microhei
+TEST_DEBS := chromium $(RUN_DEBS)
 LINT_DIR  := tests/cypher_lint
 
 .PHONY: run test install test-deps clean
 
 run: install
+	scripts/system-deps.sh $(RUN_DEBS)
 	$(BIN)/chainkg db start
 	$(BIN)/chainkg schema apply
 	$(BIN)/chainkg load

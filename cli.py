@@ -23,6 +23,7 @@ from queries.chain_map import chain_map
 from queries.export import as_cells, cell_text, export
 from queries.gaps import STATUSES, gaps
 from queries.names import resolve
+from queries.pack import meeting_pack, write_pdf
 from queries.progress import target_progress
 from queries.projects import project_tracking
 from queries.relations import impact, relations
@@ -394,6 +395,23 @@ def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None
     """目标进度: each target against its latest actual and 时序进度."""
     with _store() as store:
         _show(target_progress(store, resolve(store, "Chain", chain) if chain else None), as_json, out)
+
+
+@main.command("pack")
+@click.option("--chain", required=True, help="产业链名称 / chain name.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tables as .xlsx.")
+@_fail_cleanly
+def pack_command(chain: str, out: Path, xlsx: Path | None) -> None:
+    """一链一档: the chain's map, key enterprises and projects, target list and policies, as
+    an A4 PDF (and .xlsx)."""
+    if out.suffix.lower() != ".pdf":
+        raise ChainKGError(f"--out 须为 .pdf 文件 / --out must be a .pdf file: {out.name}")
+    with _store() as store:
+        pack = meeting_pack(store, resolve(store, "Chain", chain))
+    click.echo(f"已写入 / written: {write_pdf(pack, out)}")
+    if xlsx is not None:
+        click.echo(f"已写入 / written: {export(pack.tables, xlsx)}")
 
 
 if __name__ == "__main__":

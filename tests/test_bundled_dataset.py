@@ -182,3 +182,23 @@ def test_battery_chain_supply_rate(loaded, cli_env):
     assert result["本地配套率（按投入占比）"] is None  # no input shares in the data
     assert set(ATTRACT) <= set(result["外购环节"])
     assert result["目标"][0] == "新能源电池原材料本地供应率2022年目标：80%以上"
+
+
+# -- issue 5: the meeting pack ------------------------------------------------------------
+
+def test_battery_chain_meeting_pack_pdf(loaded, cli_env, tmp_path):
+    import pypdfium2
+
+    out, xlsx = tmp_path / "一链一档.pdf", tmp_path / "一链一档.xlsx"
+    run_cli("pack", "--chain", BATTERY, "--out", str(out), "--xlsx", str(xlsx), env=cli_env, check=True)
+    pdf = pypdfium2.PdfDocument(out)
+    text = re.sub(r"\s+", "", "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))))
+    assert 1 <= len(pdf) <= 6
+    assert BATTERY in text and "200亿元" in text and "80%" in text
+    assert all(name in text for name in ATTRACT)
+    assert "一图" in text and "一清单" in text and "一策" in text and "恩捷股份" in text
+    # rendered, the first page carries dark glyphs, not empty boxes
+    image = pdf[0].render(scale=1).to_pil().convert("L")
+    dark = sum(1 for v in image.getdata() if v < 128)
+    assert dark > 2000
+    assert openpyxl.load_workbook(xlsx).sheetnames[:3] == ["说明", "目标", "缺链补链"]
