@@ -1,48 +1,39 @@
-"""产业链知识图谱: the Streamlit front end. For now, the status of the graph store."""
+"""产业链知识图谱: the Streamlit front end. Each page is a script in `ui/`; this file sets
+up the navigation and turns any failure into a short Chinese message."""
 
 from __future__ import annotations
 
-import pandas as pd
+import logging
+
 import streamlit as st
 
-from graph import ChainKGError, Settings, connect
-from queries.stats import graph_counts
-
-ENGINE_NAMES = {"falkordb": "FalkorDB（内置）", "neo4j": "Neo4j"}
+from graph import ChainKGError
+from graph.errors import QueryError, StoreUnavailable
+from ui.common import store
 
 st.set_page_config(page_title="产业链知识图谱", layout="wide")
-st.title("产业链知识图谱")
 
+PAGES = [
+    st.Page("ui/overview.py", title="总览", default=True),
+    st.Page("ui/chain_map.py", title="产业链图谱"),
+    st.Page("ui/gaps.py", title="缺链补链 / 招商目标"),
+    st.Page("ui/relations.py", title="配套关系"),
+    st.Page("ui/projects.py", title="项目台账"),
+    st.Page("ui/enterprises.py", title="企业"),
+    st.Page("ui/pack.py", title="一链一档"),
+    st.Page("ui/data.py", title="数据管理"),
+    st.Page("ui/status.py", title="系统状态"),
+]
 
-@st.cache_resource
-def _store():
-    return connect(Settings.from_env())
-
-
-def _show_status() -> None:
-    store = _store()
-    for notice in store.notices:
-        st.info(notice)
-    counts = graph_counts(store)
-    st.subheader("图数据库状态")
-    left, middle, right = st.columns(3)
-    left.metric("引擎", ENGINE_NAMES[store.engine])
-    middle.metric("节点数", counts["total_nodes"])
-    right.metric("关系数", counts["total_relationships"])
-    st.caption(f"地址：{store.address}")
-    tables = st.columns(2)
-    for column, title, group, name in ((tables[0], "各类节点", counts["nodes"], "标签"),
-                                       (tables[1], "各类关系", counts["relationships"], "关系类型")):
-        column.markdown(f"**{title}**")
-        if not group:
-            column.caption("暂无数据")  # Streamlit's own empty table says "empty" in English
-            continue
-        column.table(pd.DataFrame({name: list(group), "数量": list(group.values())}), hide_index=True)
-
-
+page = st.navigation(PAGES)
+st.sidebar.caption("产业链知识图谱")
 try:
-    _show_status()
-except ChainKGError as e:
-    _store.clear()  # reconnect (and restart the embedded server) on the next rerun
+    page.run()
+except (StoreUnavailable, QueryError):
+    store.clear()  # reconnect (and restart the embedded server) on the next rerun
     st.error("图数据库暂时无法访问，请稍后刷新页面。")
-    st.caption(str(e))
+except ChainKGError as e:
+    st.error(str(e).split(" / ")[0])
+except Exception:
+    logging.getLogger("chainkg.app").exception("page %s failed", page.title)
+    st.error("页面出错了，请刷新重试；如仍出错，请联系系统管理员。")

@@ -1,0 +1,1 @@
+"""The pages of the Streamlit front end (`app.py` puts them in its navigation)."""

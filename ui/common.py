@@ -1,0 +1,114 @@
+"""What every page shares: the store, cached analyses, the chain picker, tables with their
+provenance, downloads."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from graph import Settings, connect
+from queries import cypher
+from queries.chain_map import chain_map
+from queries.export import as_cells, export
+from queries.gaps import gaps
+from queries.progress import target_progress
+from queries.projects import project_tracking
+from queries.relations import impact, relations
+from queries.result import Result
+from queries.supply import supply_rate
+from queries.targets import target_list
+
+ANALYSES = {"map": chain_map, "gaps": gaps, "supply": supply_rate, "relations": relations, "impact": impact,
+            "targets": target_list, "projects": project_tracking, "progress": target_progress}
+ILLUSTRATIVE = "本表含示例数据（“示例”列为“是”），不是真实事实。"
+
+
+@st.cache_resource
+def store():
+    return connect(Settings.from_env())
+
+
+@st.cache_data(ttl=600, show_spinner="正在计算…")
+def analysis(name: str, *args, **kwargs) -> Result:
+    """A cached analysis; loading data clears the cache."""
+    return ANALYSES[name](store(), *args, **kwargs)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def names(label: str) -> list[str]:
+    return sorted(row["name"] for row in store().read(cypher("names"), {"label": label}))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def enterprises() -> tuple[dict[str, str], list[str]]:
+    """Every enterprise name and alias -> the enterprise's name; and the names, local first."""
+    rows = store().read(cypher("names"), {"label": "Enterprise"})
+    spelled = {}
+    for row in rows:
+        for name in [row["name"], *(row["aliases"] or [])]:
+            spelled.setdefault(name, row["name"])
+    ordered = [r["name"] for r in sorted(rows, key=lambda r: (not r["local"], r["name"]))]
+    return spelled, ordered
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def profile(enterprise: str) -> dict:
+    """The enterprise's profile (see queries/enterprise.cypher)."""
+    return store().read(cypher("enterprise"), {"names": [enterprise]})[0]
+
+
+def pick_chain(label: str = "产业链") -> str | None:
+    """The chain chosen on any page (or in the URL, ?chain=...), kept while moving between pages."""
+    chains = names("Chain")
+    if not chains:
+        st.info("图中还没有产业链。请在“数据管理”页加载数据。")
+        return None
+    wanted = st.query_params.get("chain") or st.session_state.get("chain")
+    chosen = st.selectbox(label, chains, index=chains.index(wanted) if wanted in chains else 0)
+    st.session_state["chain"] = chosen
+    st.query_params["chain"] = chosen
+    return chosen
+
+
+def filtered(table: pd.DataFrame, **chosen: list) -> pd.DataFrame:
+    """Rows whose column (named by the keyword) holds one of the chosen values; an empty
+    choice keeps every row."""
+    mask = pd.Series(True, index=table.index)
+    for column, values in chosen.items():
+        if values:
+            mask &= table[column].isin(values)
+    return table[mask]
+
+
+def show_table(table: pd.DataFrame, height: int | None = None, key: str | None = None) -> None:
+    """A table as users read it (lists joined, 是/否), with a note when it holds 示例 rows and
+    the sources it cites a click away."""
+    if table.empty:
+        st.caption("暂无数据")
+        return
+    if "示例" in table.columns and table["示例"].any():
+        st.warning(ILLUSTRATIVE)
+    st.dataframe(as_cells(table), hide_index=True, width="stretch", height=height or "auto", key=key)
+    if "来源" in table.columns:
+        show_sources(sorted({s for cited in table["来源"] for s in (cited or [])}))
+
+
+def show_sources(ids: list[str]) -> None:
+    if not ids:
+        return
+    with st.expander(f"来源（{len(ids)} 个）"):
+        rows = store().read(cypher("sources"), {"ids": ids})
+        st.dataframe(pd.DataFrame(rows, columns=["id", "title", "publisher", "date", "locator"]).rename(
+            columns={"id": "来源编号", "title": "文件名称", "publisher": "发布单位", "date": "文件日期",
+                     "locator": "文件位置"}), hide_index=True, width="stretch")
+
+
+def download(result: Result, file_name: str, label: str = "导出 Excel", key: str | None = None) -> None:
+    """A download button for the result as an .xlsx workbook (说明 cover sheet first)."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = export(result, Path(folder) / "export.xlsx").read_bytes()
+    st.download_button(label, data, file_name=file_name, key=key,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

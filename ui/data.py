@@ -1,0 +1,72 @@
+"""数据管理: download the template; upload a workbook or CSV files; see every problem (file,
+row, column) before anything is written; load on confirmation; see what changed."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from graph import ChainKGError
+from loaders.load import InvalidDataset, check, load
+from loaders.template import write_template
+from ui.common import store
+
+MAX_FILES = 20
+
+st.title("数据管理")
+with tempfile.TemporaryDirectory() as folder:
+    template = write_template(Path(folder) / "template.xlsx").read_bytes()
+st.download_button("下载数据模板（Excel）", template, file_name="产业链数据模板.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以表名命名的 CSV 文件（如 企业.csv、项目.csv）。"
+           "加载前先完整校验，有任何错误则不写入。")
+
+files = st.file_uploader("上传数据", type=["xlsx", "csv"], accept_multiple_files=True)
+dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
+
+
+def _problems(problems) -> pd.DataFrame:
+    return pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet,
+                          "行": p.row, "列": p.column, "说明": p.zh} for p in problems])
+
+
+if files:
+    if len(files) > MAX_FILES:
+        st.error(f"一次最多上传 {MAX_FILES} 个文件。")
+        st.stop()
+    workbooks = [f for f in files if f.name.lower().endswith(".xlsx")]
+    if workbooks and len(files) > 1:
+        st.error("请只上传一个 Excel 工作簿，或只上传 CSV 文件。")
+        st.stop()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / (dataset or "上传数据")
+        root.mkdir()
+        for f in files:
+            (root / Path(f.name).name).write_bytes(f.getvalue())
+        paths = [root / workbooks[0].name] if workbooks else [root]
+        result = check(paths, store())
+        if result.problems:
+            st.subheader("校验结果")
+            st.dataframe(_problems(result.problems), hide_index=True, width="stretch")
+        if not result.ok:
+            st.error(f"发现 {len(result.errors)} 个错误，未写入任何数据。请改正后重新上传。")
+        else:
+            st.success("校验通过：" + "，".join(f"{t} {n} 行" for t, n in result.rows_read.items()))
+            if st.button("确认加载", type="primary"):
+                try:
+                    loaded = load(paths, store(), dataset=dataset or None)
+                except InvalidDataset as e:
+                    st.error(str(e))
+                    st.dataframe(_problems(e.problems), hide_index=True, width="stretch")
+                except ChainKGError as e:
+                    st.error(f"加载失败，未写入任何数据：{e}")
+                else:
+                    st.cache_data.clear()
+                    st.success(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。")
+                    st.dataframe(pd.DataFrame([
+                        {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}
+                        for group in (loaded.written.nodes, loaded.written.relationships)
+                        for name, c in group.items()]), hide_index=True, width="stretch")

@@ -1,0 +1,45 @@
+"""总览: the chains side by side, each card linking to its map."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from queries.gaps import STATUSES
+from queries.layout import STATUS_COLORS
+from ui.common import analysis, show_table
+
+st.title("总览")
+progress = analysis("progress").table
+gaps = analysis("gaps").table
+projects = analysis("projects")
+
+for row in progress[progress["产业链"] == "合计"].to_dict("records"):
+    if pd.notna(row["完成率"]):
+        st.info(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，"
+                f"完成率 {row['完成率']:.1%}，时序进度 {row['时序进度']:.0%}（{row['进度状态']}）")
+
+chains = list(dict.fromkeys(gaps["产业链"]))
+if not chains:
+    st.info("图中还没有产业链。请在“数据管理”页加载数据。")
+register, lagging = projects.table, projects.tables["滞后项目"]
+for start in range(0, len(chains), 3):
+    for column, chain in zip(st.columns(3), chains[start:start + 3]):
+        with column.container(border=True):
+            st.subheader(chain)
+            targets = progress[(progress["产业链"] == chain) & progress["目标值"].notna()]
+            for t in targets.to_dict("records"):
+                done = (f"完成率 {t['完成率']:.1%} / 时序 {t['时序进度']:.0%}" if pd.notna(t["完成率"])
+                        else t["进度状态"])
+                flag = ":red[落后时序] " if t["落后时序"] else ""
+                st.markdown(f"{flag}**{t['期间']} {t['指标']}目标** {t['目标值']}{t['说明'] or ''}：{done}")
+            counts = gaps[gaps["产业链"] == chain]["状态"].value_counts()
+            st.markdown("　".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span> {s} {int(counts.get(s, 0))}"
+                                 for s in STATUSES), unsafe_allow_html=True)
+            mine = register[register["产业链"] == chain]["状态"].value_counts()
+            st.caption("项目：" + "，".join(f"{s} {n}" for s, n in mine.items()) +
+                       f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项")
+            st.page_link("ui/chain_map.py", label="查看产业链图谱", query_params={"chain": chain})
+
+st.subheader("滞后项目")
+show_table(lagging)

@@ -1,0 +1,30 @@
+"""一链一档: one click produces the chain's meeting pack as a PDF (A4) and as Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from queries.export import export
+from queries.pack import meeting_pack, write_pdf
+from ui.common import pick_chain, store
+
+st.title("一链一档")
+st.caption("一图（产业链图谱）、一表（重点企业和项目）、一清单（招商目标企业）、一策（政策与基金），附目标进度与缺链环节。")
+chain = pick_chain()
+if chain and st.button("生成一链一档", type="primary"):
+    with st.spinner("正在生成…"), tempfile.TemporaryDirectory() as folder:
+        pack = meeting_pack(store(), chain)
+        pdf = write_pdf(pack, Path(folder) / "pack.pdf").read_bytes()
+        xlsx = export(pack.tables, Path(folder) / "pack.xlsx").read_bytes()
+    st.session_state["pack"] = (chain, pdf, xlsx)
+if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
+    _, pdf, xlsx = st.session_state["pack"]
+    stamp = f"{dt.date.today():%Y%m%d}"
+    st.success("已生成。")
+    st.download_button("下载 PDF", pdf, file_name=f"{chain}一链一档_{stamp}.pdf", mime="application/pdf")
+    st.download_button("下载 Excel", xlsx, file_name=f"{chain}一链一档_{stamp}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,29 @@
+"""项目台账: the pipeline by chain and status, lagging projects with the rule that flagged them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ui.charts import stacked_bars
+from ui.common import analysis, download, filtered, show_table
+
+st.title("项目台账")
+result = analysis("projects")
+register, pipeline, lagging = result.table, result.tables["分状态统计"], result.tables["滞后项目"]
+st.caption(f"截至 {result.summary['截至日期']}：项目 {result.summary['项目数']} 个，滞后 {result.summary['滞后项目数']} 个")
+stacked_bars(pipeline, "产业链", "状态", "项目数", key="pipeline")
+
+left, middle, right = st.columns(3)
+chains = left.multiselect("产业链", list(dict.fromkeys(register["产业链"])), placeholder="全部产业链")
+statuses = middle.multiselect("状态", list(dict.fromkeys(register["状态"])), placeholder="全部状态")
+only_lagging = right.toggle("只看滞后项目")
+shown = filtered(register, 产业链=chains, 状态=statuses)
+if only_lagging:
+    shown = shown[shown["滞后规则"].map(bool)]
+show_table(shown, key="register")
+download(result, f"项目台账_{dt.date.today():%Y%m%d}.xlsx", "导出项目台账（Excel）")
+
+st.subheader("滞后项目")
+show_table(lagging, key="lagging")

@@ -1,0 +1,24 @@
+"""Find an enterprise by name or alias, forgiving typos (shared by two pages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from queries.names import closest
+from ui.common import enterprises
+
+
+def pick_enterprise(key: str) -> str | None:
+    spelled, ordered = enterprises()
+    text = st.text_input("企业名称或别名", key=f"{key}-text", placeholder="例：金川集团")
+    if not text:
+        options = ordered
+    else:
+        options = list(dict.fromkeys(spelled[name] for name in closest(text.strip(), list(spelled), n=10)))
+        if not options:
+            st.warning(f"找不到与「{text}」相近的企业。")
+            return None
+    wanted = st.session_state.get("enterprise")
+    chosen = st.selectbox("企业", options, index=options.index(wanted) if wanted in options else 0, key=f"{key}-pick")
+    st.session_state["enterprise"] = chosen
+    return chosen
