@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_DIR, free_port
+from graph import connect
+from loaders.load import load
+from queries.layout import STATUS_COLORS
+from tests.conftest import PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env
+from tests.test_analyses import CITY
 
 APP = str(PROJECT_DIR / "app.py")
 
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """AppTest runs in this process: a store cached by an earlier test names its graph."""
+    """AppTest runs in this process: a store or result cached by an earlier test belongs to its graph."""
     st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture
@@ -34,12 +43,19 @@ def seeded(store, cli_env, monkeypatch):
     return cli_env
 
 
+def _page(path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page(path).run()
+
+
 def test_status_page_shows_engine_and_counts(seeded):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = _page("ui/status.py")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"引擎": "FalkorDB（内置）", "节点数": "2", "关系数": "1"}
-    assert at.table[0].value.to_dict("records") == [{"标签": "Chain", "数量": 1}, {"标签": "Segment", "数量": 1}]
+    assert at.table[0].value.to_dict("records") == [{"类型": "产业链（Chain）", "数量": 1},
+                                                    {"类型": "环节（Segment）", "数量": 1}]
+    assert at.table[1].value.to_dict("records") == [{"类型": "环节属于产业链（PART_OF）", "数量": 1}]
 
 
 def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
@@ -47,9 +63,11 @@ def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
         monkeypatch.setenv(key, value)
     for key in [k for k in cli_env if k.startswith("NEO4J_")]:
         monkeypatch.delenv(key)
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = _page("ui/status.py")
     assert not at.exception and len(at.table) == 0
     assert [c.value for c in at.caption].count("暂无数据") == 2
+    overview = AppTest.from_file(APP, default_timeout=60).run()
+    assert not overview.exception and "请在“数据管理”页加载数据" in overview.info[0].value
 
 
 def test_unreachable_store_is_a_short_chinese_message(seeded, monkeypatch):
@@ -59,13 +77,79 @@ def test_unreachable_store_is_a_short_chinese_message(seeded, monkeypatch):
     assert at.error[0].value == "图数据库暂时无法访问，请稍后刷新页面。"
 
 
+# -- the pages on the hand-built city of tests/test_analyses.py ------------------------------
+
 @pytest.fixture
-def running_app(seeded):
+def city(store, cli_env, monkeypatch):
+    load([CITY], store)
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in cli_env if k.startswith("NEO4J_")]:
+        monkeypatch.delenv(key)
+    return store
+
+
+PAGES = ["ui/overview.py", "ui/chain_map.py", "ui/gaps.py", "ui/relations.py", "ui/projects.py",
+         "ui/enterprises.py", "ui/pack.py", "ui/data.py", "ui/status.py"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_runs_without_error(city, path):
+    at = _page(path)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title[0].value
+
+
+def test_overview_cards(city):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert [s.value for s in at.subheader][:2] == ["化工链", "电池链"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "落后时序" in text  # 电池链: 40 % done against 50 % elapsed (see test_analyses)
+
+
+def test_chain_map_details_follow_the_chosen_segment(city):
+    at = _page("ui/chain_map.py")
+    at.selectbox[0].set_value("电池链").run()
+    at.selectbox(key="segment").set_value("正极").run()
+    assert not at.exception
+    assert at.subheader[0].value == "正极（薄弱）"
+    assert at.markdown[0].value == "本地生产企业 2 家：正极乙、正极甲；本地产能 7万吨，本地需求 10万吨，产能不足"
+
+
+def test_target_list_reranks_with_the_weights(city):
+    at = _page("ui/gaps.py")
+    at.selectbox[0].set_value("隔膜").run()
+    assert "排名第一：**隔膜小**（73 分）" in [m.value for m in at.markdown]
+    for key in ("produces", "supplies_local", "scale", "specialised", "region", "pipeline"):
+        at.slider(key=f"w-{key}").set_value(0)
+    at.slider(key="w-listed").set_value(100).run()
+    assert "排名第一：**隔膜外**（100 分）" in [m.value for m in at.markdown]
+
+
+# -- the real app in headless Chromium, on the bundled dataset --------------------------------
+
+BATTERY = "新能源和新能源电池"
+CHAINS = ["有色金属新材料", BATTERY, "数字经济", "化工循环", "资源综合利用", "高品质菜草畜"]
+LEGEND_HEIGHT = 40  # px at the top of the chart map, where every colour is in the legend
+COLOURS = {status: tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for status, c in STATUS_COLORS.items()}
+
+
+@pytest.fixture(scope="module")
+def app_env(server):
+    settings = embedded_settings(server.data_dir.parent, server.port, f"test_app_{uuid.uuid4().hex[:8]}")
+    env = settings_env(settings)
+    run_cli("load", env=env, check=True)
+    yield env
+    with connect(settings) as store:
+        store.drop_graph()
+
+
+@pytest.fixture(scope="module")
+def app_url(app_env):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-         "--server.headless", "true"],
-        cwd=PROJECT_DIR, env=seeded, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
+                             "--server.headless", "true"],
+                            cwd=PROJECT_DIR, env=app_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -83,29 +167,158 @@ def running_app(seeded):
     proc.wait(timeout=10)
 
 
-def test_app_in_browser_shows_status_and_stays_offline(running_app):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
-    outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
+        yield chromium
+        chromium.close()
 
-        def guard(route):
-            if urlsplit(route.request.url).hostname not in ("localhost", "127.0.0.1"):
-                outside.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
 
-        page.route("**/*", guard)
-        page.goto(running_app)
-        page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=30_000)
-        page.get_by_text("PART_OF").wait_for(timeout=30_000)  # the last element the page draws
-        text = page.inner_text("body")
-        browser.close()
-    assert "产业链知识图谱" in text and "FalkorDB（内置）" in text
-    assert "Segment" in text and "PART_OF" in text
-    assert outside == []
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh tab that refuses, and records, every request to a host other than the app's."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+    tab = context.new_page()
+    tab.outside = []
+
+    def guard(route):
+        if urlsplit(route.request.url).hostname not in ("localhost", "127.0.0.1"):
+            tab.outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    tab.route("**/*", guard)
+    tab.app_url = app_url
+    yield tab
+    context.close()
+    assert tab.outside == []
+
+
+def _open(page, path: str) -> None:
+    page.goto(f"{page.app_url}/{path}")
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+
+
+TITLES = {"": "总览", "chain_map": "产业链图谱", "gaps": "缺链补链 / 招商目标", "relations": "配套关系",
+          "projects": "项目台账", "enterprises": "企业", "pack": "一链一档", "data": "数据管理", "status": "系统状态"}
+
+
+def test_every_page_loads_offline_without_errors(page):
+    for path, title in TITLES.items():
+        _open(page, path)
+        page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        assert "页面出错" not in page.inner_text("body"), path
+
+
+def _chart(page):
+    chart = page.locator("div[_echarts_instance_]").first
+    chart.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    return chart
+
+
+def _colour_columns(chart) -> dict[str, list[int]]:
+    """x positions (px) of the pixels drawn in each status colour, below the legend."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    found: dict[str, list[int]] = {}
+    width, height = image.size
+    pixels = image.load()
+    for x in range(0, width, 2):
+        for y in range(LEGEND_HEIGHT, height, 4):
+            for status, colour in COLOURS.items():
+                if all(abs(a - b) < 12 for a, b in zip(pixels[x, y], colour)):
+                    found.setdefault(status, []).append(x)
+    return found
+
+
+def _groups(xs: list[int], gap: int = 30) -> int:
+    xs = sorted(set(xs))
+    return 1 + sum(1 for a, b in zip(xs, xs[1:]) if b - a > gap) if xs else 0
+
+
+def test_each_chain_map_has_stage_columns_in_status_colours(page, app_env):
+    for chain in CHAINS:
+        gaps = json.loads(run_cli("gaps", "--chain", chain, "--json", env=app_env, check=True).stdout)
+        _open(page, f"chain_map?chain={chain}")
+        colours = _colour_columns(_chart(page))
+        expected = {status for status, n in gaps["状态统计"].items() if n}
+        assert set(colours) == expected, chain
+        stages = {row["阶段"] for row in gaps["环节状态"]}
+        assert _groups([x for xs in colours.values() for x in xs]) == len(stages), chain
+
+
+def test_clicking_a_segment_shows_its_details(page):
+    _open(page, "chain_map?chain=有色金属新材料")
+    chart = _chart(page)
+    xs = _colour_columns(chart)["薄弱"]  # the one amber box: 海绵钛
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    amber = [(x, y) for x in range(min(xs), max(xs) + 1) for y in range(LEGEND_HEIGHT, image.size[1])
+             if all(abs(a - b) < 12 for a, b in zip(image.getpixel((x, y)), COLOURS["薄弱"]))]
+    x, y = amber[len(amber) // 2]
+    chart.click(position={"x": x, "y": y})
+    page.get_by_role("heading", name="海绵钛（薄弱）").wait_for(timeout=30_000)
+    assert "仅 1 家本地生产企业：德通国钛公司" in page.inner_text("body")
+
+
+def test_weights_rerank_and_the_list_downloads(page, tmp_path):
+    _open(page, "gaps")
+    _choose(page, "环节", "隔膜")
+    page.get_by_text("排名第一：恩捷股份").wait_for(timeout=30_000)
+    listed = page.get_by_role("slider").nth(3)  # 生产该环节, 已为本地配套, 规模, 上市, ...
+    listed.focus()
+    page.keyboard.press("Home")
+    page.get_by_text("排名第一：中材科技").wait_for(timeout=30_000)  # all 40: by name
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="导出招商目标清单（Excel）").click()
+    download = caught.value
+    assert download.suggested_filename.startswith("隔膜招商目标企业清单_")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    book = openpyxl.load_workbook(path)
+    rows = list(book["招商目标"].iter_rows(values_only=True))
+    assert rows[1][2] == "中材科技" and "上市：0" in dict(book["说明"].iter_rows(values_only=True))["权重"]
+
+
+def test_a_bad_upload_shows_its_errors_and_writes_nothing(page, app_env, tmp_path):
+    before = run_cli("stats", "--json", env=app_env, check=True).stdout
+    bad = tmp_path / "项目.csv"
+    bad.write_text("项目名称,所属产业链\n新项目,航空航天\n", encoding="utf-8")
+    _open(page, "data")
+    page.locator("input[type='file']").set_input_files(str(bad))
+    page.get_by_text("发现 1 个错误，未写入任何数据").wait_for(timeout=30_000)
+    table = page.locator("[data-testid='stTable']").inner_text()
+    assert "项目.csv" in table and "所属产业链" in table and "航空航天" in table
+    assert run_cli("stats", "--json", env=app_env, check=True).stdout == before
+
+
+def test_meeting_pack_pdf_from_the_page(page, tmp_path):
+    import pypdfium2
+
+    _open(page, f"pack?chain={BATTERY}")
+    page.get_by_role("button", name="生成一链一档").click()
+    with page.expect_download(timeout=60_000) as caught:
+        page.get_by_role("button", name="下载 PDF").click()
+    path = tmp_path / "pack.pdf"
+    caught.value.save_as(path)
+    assert caught.value.suggested_filename.startswith(f"{BATTERY}一链一档_")
+    pdf = pypdfium2.PdfDocument(path)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "")
+    assert 1 <= len(pdf) <= 6 and BATTERY in text
+    assert all(name in text for name in ["碳酸酯", "隔膜", "SBR", "PVDF", "铝塑膜"])

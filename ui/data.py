@@ -15,6 +15,7 @@ from loaders.template import write_template
 from ui.common import store
 
 MAX_FILES = 20
+SHOWN_PROBLEMS = 200
 
 st.title("数据管理")
 with tempfile.TemporaryDirectory() as folder:
@@ -28,9 +29,13 @@ files = st.file_uploader("上传数据", type=["xlsx", "csv"], accept_multiple_f
 dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
 
 
-def _problems(problems) -> pd.DataFrame:
-    return pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet,
-                          "行": p.row, "列": p.column, "说明": p.zh} for p in problems])
+def show_problems(problems) -> None:
+    """Every problem with its file, sheet, row and column (the first 200 of them)."""
+    st.table(pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet or "",
+                            "行": "" if p.row is None else p.row, "列": p.column or "", "说明": p.zh}
+                           for p in problems[:SHOWN_PROBLEMS]]), hide_index=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        st.caption(f"另有 {len(problems) - SHOWN_PROBLEMS} 条未显示；可用命令 chainkg validate 查看全部。")
 
 
 if files:
@@ -50,7 +55,7 @@ if files:
         result = check(paths, store())
         if result.problems:
             st.subheader("校验结果")
-            st.dataframe(_problems(result.problems), hide_index=True, width="stretch")
+            show_problems(result.problems)
         if not result.ok:
             st.error(f"发现 {len(result.errors)} 个错误，未写入任何数据。请改正后重新上传。")
         else:
@@ -60,7 +65,7 @@ if files:
                     loaded = load(paths, store(), dataset=dataset or None)
                 except InvalidDataset as e:
                     st.error(str(e))
-                    st.dataframe(_problems(e.problems), hide_index=True, width="stretch")
+                    show_problems(e.problems)
                 except ChainKGError as e:
                     st.error(f"加载失败，未写入任何数据：{e}")
                 else:

@@ -35,6 +35,8 @@ if segment:
         if result.table.empty:
             st.info("图中没有生产该环节或投资相关项目的外地企业。可在“数据管理”页导入企业名录。")
         else:
+            best = result.table.iloc[0]
+            st.markdown(f"排名第一：**{best['企业']}**（{best['得分']:g} 分）")
             show_table(result.table, key="targets")
             st.caption(result.summary["得分公式"])
             download(result, f"{segment}招商目标企业清单_{dt.date.today():%Y%m%d}.xlsx", "导出招商目标清单（Excel）")
