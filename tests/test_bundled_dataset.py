@@ -199,6 +199,6 @@ def test_battery_chain_meeting_pack_pdf(loaded, cli_env, tmp_path):
     assert "一图" in text and "一清单" in text and "一策" in text and "恩捷股份" in text
     # rendered, the first page carries dark glyphs, not empty boxes
     image = pdf[0].render(scale=1).to_pil().convert("L")
-    dark = sum(1 for v in image.getdata() if v < 128)
+    dark = sum(1 for v in image.tobytes() if v < 128)
     assert dark > 2000
     assert openpyxl.load_workbook(xlsx).sheetnames[:3] == ["说明", "目标", "缺链补链"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from queries.layout import chain_layout
 from ui.charts import chain_map_chart
-from ui.common import analysis, pick_chain, show_table
+from ui.common import analysis, map_layout, pick_chain, show_table
 
 st.title("产业链图谱")
 chain = pick_chain()
@@ -16,8 +15,7 @@ if chain:
     st.caption(f"等级：{s['等级'] or '未填'}　链主企业：{'、'.join(s['链主企业']) or '未填'}　链长：{s['链长'] or '未填'}　"
                + "　".join(f"{k} {v}" for k, v in s["状态统计"].items()))
     attach = st.toggle("显示本地企业和项目", value=False)
-    layout = chain_layout(mapped.tables["环节"], mapped.tables["上下游"], attach=3 if attach else 0)
-    clicked = chain_map_chart(layout, key=f"map-{chain}-{attach}")
+    clicked = chain_map_chart(map_layout(chain, 3 if attach else 0), key=f"map-{chain}-{attach}")
     st.caption("点击环节查看原因；★ 链主企业（黄框）；虚线为推定的上下游关系（来源为“常识”）；可拖动、缩放。")
     segments = mapped.tables["环节"]
     names = list(segments["环节"])

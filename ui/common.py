@@ -14,6 +14,7 @@ from queries import cypher
 from queries.chain_map import chain_map
 from queries.export import as_cells, export
 from queries.gaps import gaps
+from queries.layout import ChainLayout, chain_layout
 from queries.progress import target_progress
 from queries.projects import project_tracking
 from queries.relations import impact, relations
@@ -35,6 +36,13 @@ def store():
 def analysis(name: str, *args, **kwargs) -> Result:
     """A cached analysis; loading data clears the cache."""
     return ANALYSES[name](store(), *args, **kwargs)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def map_layout(chain: str, attach: int) -> ChainLayout:
+    """The chain map's positions, computed once per chain and option."""
+    mapped = analysis("map", chain)
+    return chain_layout(mapped.tables["环节"], mapped.tables["上下游"], attach=attach)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
