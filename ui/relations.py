@@ -9,7 +9,7 @@ from ui.charts import network_chart
 from ui.common import analysis, profile, show_table
 from ui.search import pick_enterprise
 
-MAX_DRAWN = 200  # nodes drawn at first; the slider shows more
+MIN_DRAWN, MAX_DRAWN = 10, 200  # enterprises drawn at first; the slider shows more
 
 st.title("配套关系")
 enterprise = pick_enterprise("relations")
@@ -24,10 +24,11 @@ if enterprise:
     if table.empty:
         st.info("图中没有该企业的配套关系（配套关系表或上下游环节均未涉及）。")
     else:
-        limit = st.slider("最多显示企业数", 10, max(10, len(table)), min(MAX_DRAWN, len(table))) \
-            if len(table) > 10 else len(table)
-        network_chart(enterprise, table.head(limit), local=profile(enterprise)["local"],
-                      key=f"net-{enterprise}-{hops}-{limit}")
+        limit = len(table)
+        if limit > MIN_DRAWN:  # nearest first, so every drawn path has its middle firms
+            limit = st.slider("最多显示企业数（由近及远）", MIN_DRAWN, len(table), min(MAX_DRAWN, len(table)))
+        network_chart(enterprise, table.sort_values("跳数", kind="stable").head(limit),
+                      local=profile(enterprise)["local"], key=f"net-{enterprise}-{hops}-{limit}")
         st.caption("绿色为本地企业，灰色为外地企业；实线为实际配套（配套关系表），虚线为按上下游环节推断的潜在配套。")
         show_table(table, key="relations")
 
