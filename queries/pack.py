@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from graph import ChainKGError, Store
 from queries import cypher
@@ -92,9 +92,11 @@ def write_pdf(pack: MeetingPack, path: Path) -> Path:
                        f"生成日期：{s['生成日期']}", styles["body"]),
              Paragraph(f"环节状态：{counts}", styles["body"])]
     story += [Paragraph("目标与进度", styles["h2"]), _table(pack.tables.tables["目标"], styles["cell"]),
-              Paragraph(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）", styles["h2"]), _map_drawing(pack.map),
-              Paragraph("★ 链主企业；└ 细分环节；虚线为推定的上下游关系（来源为“常识”）", styles["body"])]
-    for title, name in (("缺链补链", "缺链补链"), ("一表：重点企业", "重点企业"), ("一表：重点项目", "重点项目"),
+              Paragraph("缺链补链", styles["h2"]), _table(pack.tables.tables["缺链补链"], styles["cell"]),
+              KeepTogether([Paragraph(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）", styles["h2"]),
+                            _map_drawing(pack.map),
+                            Paragraph("★ 链主企业；└ 细分环节；虚线为推定的上下游关系（来源为“常识”）", styles["body"])])]
+    for title, name in (("一表：重点企业", "重点企业"), ("一表：重点项目", "重点项目"),
                         ("一清单：招商目标企业", "招商目标"), ("一策：政策与基金", "政策与基金")):
         story += [Spacer(1, 3 * mm), Paragraph(title, styles["h2"]), _table(pack.tables.tables[name], styles["cell"])]
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
@@ -124,7 +126,7 @@ def _table(table: pd.DataFrame, style: ParagraphStyle) -> Table | Paragraph:
 
 def _column_widths(cells: pd.DataFrame, total: float, char: float = 8.0) -> list[float]:
     """Short columns get their natural width; long ones share what is left."""
-    natural = [min(max([len(str(c)), *(len(str(v)) for v in cells[c])]), 40) + 1 for c in cells.columns]
+    natural = [min(max([len(str(c)), *(len(str(v)) for v in cells[c])]), 40) + 2 for c in cells.columns]
     if sum(natural) * char <= total:
         return [total * n / sum(natural) for n in natural]
     short = [n if n <= 8 else 0 for n in natural]

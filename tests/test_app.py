@@ -298,13 +298,17 @@ def test_weights_rerank_and_the_list_downloads(page, tmp_path):
 
 def test_a_bad_upload_shows_its_errors_and_writes_nothing(page, app_env, tmp_path):
     before = run_cli("stats", "--json", env=app_env, check=True).stdout
-    bad = tmp_path / "项目.csv"
-    bad.write_text("项目名称,所属产业链\n新项目,航空航天\n", encoding="utf-8")
+    bad = tmp_path / "新项目.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "项目"
+    book.active.append(["项目名称", "所属产业链"])
+    book.active.append(["新项目", "航空航天"])
+    book.save(bad)
     _open(page, "data")
     page.locator("input[type='file']").set_input_files(str(bad))
     page.get_by_text("发现 1 个错误，未写入任何数据").wait_for(timeout=30_000)
     table = page.locator("[data-testid='stTable']").inner_text()
-    assert "项目.csv" in table and "所属产业链" in table and "航空航天" in table
+    assert "新项目.xlsx" in table and "项目" in table and "所属产业链" in table and "航空航天" in table
     assert run_cli("stats", "--json", env=app_env, check=True).stdout == before
 
 
