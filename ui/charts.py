@@ -3,6 +3,8 @@ drawn by streamlit-echarts, whose JavaScript ships inside its wheel: nothing is 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from streamlit_echarts import st_echarts
 
@@ -12,6 +14,7 @@ from queries.layout import COLUMN_WIDTH, ROW_HEIGHT, STATUS_COLORS, ChainLayout
 # A click on a segment or an enterprise sends its id back to Python.
 CLICK = {"click": "function(p){return (p.dataType==='node' && p.data.kind!=='阶段') ? p.data.id : undefined}"}
 GREY = "#9e9e9e"
+PER_COLUMN, COLUMN_GAP, ROW_GAP, HOP_GAP, LABELLED = 25, 150, 40, 260, 300
 
 
 def chain_map_chart(layout: ChainLayout, key: str) -> str | None:
@@ -48,17 +51,26 @@ def chain_map_chart(layout: ChainLayout, key: str) -> str | None:
 
 
 def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> str | None:
-    """Suppliers to the left and customers to the right of `center`, one column per hop;
-    local firms green, outside firms grey."""
+    """Suppliers to the left and customers to the right of `center`, hop after hop, each hop
+    in as many columns of at most PER_COLUMN firms as it needs; local firms green, outside
+    firms grey. Names are written beside the dots up to LABELLED firms, else on hover."""
     nodes = [{"id": center, "name": center, "x": 0, "y": 0, "symbolSize": 28, "kind": "企业",
               "itemStyle": {"color": "#2e7d32" if local else GREY}}]
-    for (direction, hops), group in table.groupby(["方向", "跳数"], sort=True):
-        side = -1 if direction == "供应商" else 1
-        for i, row in enumerate(group.to_dict("records")):
-            nodes.append({"id": f"{direction}/{row['企业']}", "name": row["企业"], "kind": "企业",
-                          "x": side * hops * 260, "y": (i - (len(group) - 1) / 2) * 40, "symbolSize": 16,
-                          "itemStyle": {"color": "#2e7d32" if row["本地"] else GREY},
-                          "tooltip": {"formatter": f"{row['企业']}：{row['关系']}，经由 {row['经由']}"}})
+    for direction, side in (("供应商", -1), ("客户", 1)):
+        offset = HOP_GAP
+        for _, group in table[table["方向"] == direction].groupby("跳数", sort=True):
+            rows = group.to_dict("records")
+            # about as tall as wide: a thousand firms make 17 columns of 61, not 40 of 25
+            per_column = max(PER_COLUMN, math.ceil(math.sqrt(len(rows) * COLUMN_GAP / ROW_GAP)))
+            height = min(len(rows), per_column)
+            for i, row in enumerate(rows):
+                column, place = divmod(i, per_column)
+                nodes.append({"id": f"{direction}/{row['企业']}", "name": row["企业"], "kind": "企业",
+                              "x": side * (offset + column * COLUMN_GAP), "y": (place - (height - 1) / 2) * ROW_GAP,
+                              "symbolSize": 16 if len(table) <= LABELLED else 8,
+                              "itemStyle": {"color": "#2e7d32" if row["本地"] else GREY},
+                              "tooltip": {"formatter": f"{row['企业']}：{row['关系']}，经由 {row['经由']}"}})
+            offset += math.ceil(len(rows) / per_column) * COLUMN_GAP + HOP_GAP
     kinds: dict[tuple[str, str], str] = {}
     for row in table.to_dict("records"):
         ids = [center if name == center else f"{row['方向']}/{name}" for name in row["路径"].split(" → ")]
@@ -68,7 +80,7 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
              for (a, b), kind in kinds.items()]
     options = {"tooltip": {}, "series": [{
         "type": "graph", "layout": "none", "roam": True, "animation": False, "data": nodes, "links": links,
-        "edgeSymbol": ["none", "arrow"], "label": {"show": True, "position": "right"},
+        "edgeSymbol": ["none", "arrow"], "label": {"show": len(nodes) <= LABELLED, "position": "right"},
         "lineStyle": {"color": "#888"}}]}
     return _clicked(st_echarts(options, events=CLICK, height="560px", key=key))
 

@@ -41,5 +41,7 @@ for start in range(0, len(chains), 3):
                        f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项")
             st.page_link("ui/chain_map.py", label="查看产业链图谱", query_params={"chain": chain})
 
+st.subheader("目标进度")
+show_table(progress, key="progress")
 st.subheader("滞后项目")
-show_table(lagging)
+show_table(lagging, key="lagging")
