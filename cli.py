@@ -17,6 +17,7 @@ import pandas as pd
 
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
 from graph.errors import InvalidData
+from loaders.backup import backup, graph_hash, read_backup, restore
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.template import write_template
 from queries.chain_map import chain_map
@@ -196,6 +197,33 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
     _print(rows, False)
 
 
+@main.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An empty or new folder.")
+@_fail_cleanly
+def backup_command(out: Path) -> None:
+    """Write the whole graph to a folder (manifest.json, nodes.jsonl, relationships.jsonl)."""
+    with _store() as store:
+        manifest = backup(store, out)
+    click.echo(f"已备份 / backed up: {manifest['nodes']} nodes, {manifest['relationships']} relationships, "
+               f"{manifest['hash']} -> {out}")
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the whole graph.")
+@_fail_cleanly
+def restore_command(folder: Path, yes: bool) -> None:
+    """Replace the whole graph by a backup, all or nothing, and check its hash."""
+    read_backup(folder)  # refuse a damaged backup before asking
+    if not yes:
+        click.confirm("这将用备份替换整个图数据库，继续吗？ / Replace the whole graph with this backup?", abort=True)
+    with _store() as store:
+        manifest = restore(store, folder)
+    click.echo(f"已恢复 / restored: {manifest['nodes']} nodes, {manifest['relationships']} relationships, "
+               f"{manifest['hash']}")
+
+
 @main.command("template")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The .xlsx file to write.")
@@ -234,14 +262,19 @@ def cypher_console(query: str, params: tuple[str, ...], as_json: bool) -> None:
 
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--hash", "with_hash", is_flag=True, help="Also print the canonical hash of the whole graph.")
 @_fail_cleanly
-def stats(as_json: bool) -> None:
-    """Counts per node label and relationship type."""
+def stats(as_json: bool, with_hash: bool) -> None:
+    """Counts per node label and relationship type (and the graph's canonical hash)."""
     with _store() as store:
         counts = graph_counts(store)
+        if with_hash:
+            counts["hash"] = graph_hash(store)
     if as_json:
         _print(counts, True)
         return
+    if with_hash:
+        click.echo(f"hash: {counts['hash']}")
     click.echo(f"engine: {counts['engine']}")
     for title, group in (("nodes", counts["nodes"]), ("relationships", counts["relationships"])):
         click.echo(f"{title}: {sum(group.values())}")

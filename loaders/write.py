@@ -32,6 +32,11 @@ STATEMENTS = {
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
     "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    # whole-graph backup and restore (loaders/backup.py)
+    "all_nodes": "MATCH (n:{label}) RETURN properties(n) AS props",
+    "all_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) "
+                 "RETURN a.{start_key} AS start, b.{end_key} AS end, properties(r) AS props"),
+    "delete_all": "MATCH (n) DETACH DELETE n",
     "aliases": (f"MATCH (n:{ALIASED_LABEL}) WHERE n.{ALIASES} IS NOT NULL "
                 f"UNWIND n.{ALIASES} AS alias RETURN alias, n.name AS name"),
 }

@@ -1,0 +1,115 @@
+"""Faults: loads killed at random moments (the loader or the embedded server, kill -9),
+and backup / wipe / restore, all judged by the graph's canonical hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from graph import EmbeddedServer, connect
+from tests.conftest import CHAINKG, embedded_settings, free_port, run_cli, settings_env
+
+EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
+
+
+def _hash(env) -> str:
+    return json.loads(run_cli("stats", "--json", "--hash", env=env, check=True).stdout)["hash"]
+
+
+@pytest.fixture(scope="module")
+def reference(server):
+    """The hash of an uninterrupted load of the bundled dataset."""
+    settings = embedded_settings(server.data_dir.parent, server.port, "test_faults_reference")
+    env = settings_env(settings)
+    run_cli("load", env=env, check=True)
+    yield _hash(env)
+    with connect(settings) as store:
+        store.drop_graph()
+
+
+def _killed_load(env, delay: float, victim) -> int:
+    """Start `chainkg load`, kill -9 `victim(loader)` after `delay` seconds; the loader's exit code."""
+    loader = subprocess.Popen([CHAINKG, "load"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    victim(loader)
+    return loader.wait(timeout=60)
+
+
+def test_empty_graph_hash_is_the_hash_of_nothing(cli_env):
+    assert _hash(cli_env) == EMPTY_HASH
+
+
+def test_loader_killed_at_random_moments(cli_env, settings, reference):
+    seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
+    chance = random.Random(seed)
+    for attempt in range(6):
+        delay = chance.uniform(0.2, 1.4)
+        _killed_load(cli_env, delay, lambda loader: loader.send_signal(signal.SIGKILL))
+        interrupted = _hash(cli_env)
+        # either nothing of the dataset (the first attempt) or all of it, never a mix
+        assert interrupted in (EMPTY_HASH, reference), f"seed {seed}, attempt {attempt}, delay {delay:.2f} s"
+        run_cli("load", env=cli_env, check=True)
+        assert _hash(cli_env) == reference, f"seed {seed}, attempt {attempt}"
+        with connect(settings) as store:
+            store.drop_graph()
+
+
+def test_server_killed_during_a_load(tmp_path, reference):
+    """A server of its own: kill -9 it at a random moment of a load, then load again."""
+    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
+    env = settings_env(settings)
+    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
+    chance = random.Random(seed)
+    try:
+        for attempt in range(3):
+            server.start()
+            delay = chance.uniform(0.3, 1.4)
+            _killed_load(env, delay, lambda loader: os.kill(server.status().pid, signal.SIGKILL))
+            time.sleep(0.2)
+            # the next command restarts the server from its append-only file
+            assert _hash(env) in (EMPTY_HASH, reference), f"seed {seed}, attempt {attempt}, delay {delay:.2f} s"
+            run_cli("load", env=env, check=True)
+            assert _hash(env) == reference, f"seed {seed}, attempt {attempt}"
+            with connect(settings) as store:
+                store.drop_graph()
+    finally:
+        server.stop()
+
+
+def test_backup_wipe_restore_keeps_the_hash(cli_env, settings, reference, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    out = tmp_path / "备份"
+    done = run_cli("backup", "--out", str(out), env=cli_env, check=True)
+    assert reference in done.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "nodes.jsonl", "relationships.jsonl"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["hash"] == reference and manifest["nodes"] > 200
+
+    with connect(settings) as store:
+        store.write("MATCH (n) DETACH DELETE n")
+    assert _hash(cli_env) == EMPTY_HASH
+    run_cli("restore", str(out), "--yes", env=cli_env, check=True)
+    assert _hash(cli_env) == reference
+
+
+def test_a_damaged_backup_is_refused_and_changes_nothing(cli_env, settings, reference, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    out = tmp_path / "备份"
+    run_cli("backup", "--out", str(out), env=cli_env, check=True)
+    nodes = out / "nodes.jsonl"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace("千亿", "万亿", 1), encoding="utf-8")
+    with connect(settings) as store:
+        store.write("MATCH (c:Chain {name: '数字经济'}) DETACH DELETE c")
+    before = _hash(cli_env)
+    done = run_cli("restore", str(out), "--yes", env=cli_env)
+    assert done.returncode == 2 and "校验值不符" in done.stderr and "Traceback" not in done.stderr
+    assert _hash(cli_env) == before
+    assert run_cli("backup", "--out", str(out), env=cli_env).returncode == 1  # not an empty folder
