@@ -1,5 +1,6 @@
-"""产业链知识图谱: the Streamlit front end. Each page is a script in `ui/`; this file sets
-up the navigation and turns any failure into a short Chinese message."""
+"""产业链知识图谱: the Streamlit front end. Each page is a script in `ui/`; this file signs
+the user in (when accounts exist), offers only the pages the user's role may open, and
+turns any failure into a short Chinese message."""
 
 from __future__ import annotations
 
@@ -8,25 +9,25 @@ import logging
 import streamlit as st
 
 from graph import ChainKGError
+from graph.access import DESKTOP, ROLE_NAMES
 from graph.errors import QueryError, StoreUnavailable
+from ui.access import PAGES, allowed_pages, current_user, sign_in_form, sign_out
 from ui.common import store
 
 st.set_page_config(page_title="产业链知识图谱", layout="wide")
 
-PAGES = [
-    st.Page("ui/overview.py", title="总览", default=True),
-    st.Page("ui/chain_map.py", title="产业链图谱"),
-    st.Page("ui/gaps.py", title="缺链补链 / 招商目标"),
-    st.Page("ui/relations.py", title="配套关系"),
-    st.Page("ui/projects.py", title="项目台账"),
-    st.Page("ui/enterprises.py", title="企业"),
-    st.Page("ui/pack.py", title="一链一档"),
-    st.Page("ui/data.py", title="数据管理"),
-    st.Page("ui/status.py", title="系统状态"),
-]
+user = current_user()
+if user is None:  # accounts exist and nobody is signed in: show nothing but the form
+    sign_in_form()
+    st.stop()
 
-page = st.navigation(PAGES)
-st.sidebar.caption("产业链知识图谱")
+page = st.navigation([st.Page(path, title=PAGES[path][0], default=path == "ui/overview.py")
+                      for path in allowed_pages(user)])
+if user is DESKTOP:
+    st.sidebar.caption("单机模式：未设置账户，所有功能开放。设置账户见 README“账户与权限”。")
+else:
+    st.sidebar.caption(f"{user.name}（{ROLE_NAMES[user.role]}）")
+    st.sidebar.button("退出登录", on_click=sign_out)
 try:
     page.run()
 except (StoreUnavailable, QueryError):

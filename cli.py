@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -16,6 +17,8 @@ import click
 import pandas as pd
 
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
+from graph import audit
+from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
 from graph.errors import InvalidData
 from loaders.backup import backup, graph_hash, read_backup, restore
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
@@ -53,6 +56,39 @@ def _store():
     for notice in store.notices:
         click.echo(notice, err=True)
     return store
+
+
+def _needs(role: str):
+    """Commands that read or write data: with accounts set up, sign in first (CHAINKG_USER and
+    CHAINKG_PASSWORD, or prompts) as a user with at least `role`. The user is kept in the
+    click context for the audit log."""
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            click.get_current_context().meta["user"] = _sign_in(role)
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _sign_in(role: str) -> User:
+    accounts = Accounts()
+    if not accounts.multi_user:
+        return DESKTOP
+    name = os.environ.get("CHAINKG_USER") or click.prompt("用户名 / user", err=True)
+    password = os.environ.get("CHAINKG_PASSWORD") or click.prompt("密码 / password", hide_input=True, err=True)
+    try:
+        user = accounts.sign_in(name, password)
+    except AccessDenied:
+        audit.record("登录失败", User(name.strip()[:64], "-"), {}, audit.cli_origin())
+        raise
+    if not user.may(role):
+        raise AccessDenied(f"权限不足：需要 {role} 角色 / this command needs the {role} role")
+    return user
+
+
+def _audit(action: str, what: dict) -> None:
+    audit.record(action, click.get_current_context().meta.get("user", DESKTOP), what, audit.cli_origin())
 
 
 def _print(data, as_json: bool) -> None:
@@ -105,6 +141,7 @@ def db_stop() -> None:
 @db.command("status")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
+@_needs("viewer")
 def db_status(as_json: bool) -> None:
     """Engine, address, pid, node and relationship counts."""
     settings = Settings.from_env()
@@ -158,6 +195,7 @@ def _report(problems) -> None:
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_fail_cleanly
+@_needs("admin")
 def validate_dataset(paths: tuple[Path, ...]) -> None:
     """Check datasets (CSV folders or .xlsx workbooks) against the schema and the graph,
     without writing; exit 2 on errors."""
@@ -176,6 +214,7 @@ def validate_dataset(paths: tuple[Path, ...]) -> None:
 @click.option("--replace", is_flag=True, help="Also delete what this dataset loaded before and no longer states.")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
+@_needs("admin")
 def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as_json: bool) -> None:
     """Validate and load datasets (the bundled city dataset when no PATH is given).
     Nothing is written when any error is found (exit 2)."""
@@ -185,6 +224,8 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
         except InvalidDataset as e:
             _report(e.problems)
             raise
+    _audit("加载数据", {"数据集": result.dataset, "文件": [str(p) for p in paths] or [str(BUNDLED_DATASET)],
+                      "读取行数": result.rows_read, "有变化": result.changed, "替换": replace})
     _report(result.warnings)
     if as_json:
         _print(result.to_dict(), True)
@@ -201,10 +242,12 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="An empty or new folder.")
 @_fail_cleanly
+@_needs("admin")
 def backup_command(out: Path) -> None:
     """Write the whole graph to a folder (manifest.json, nodes.jsonl, relationships.jsonl)."""
     with _store() as store:
         manifest = backup(store, out)
+    _audit("备份", {"目录": str(out), "节点": manifest["nodes"], "关系": manifest["relationships"]})
     click.echo(f"已备份 / backed up: {manifest['nodes']} nodes, {manifest['relationships']} relationships, "
                f"{manifest['hash']} -> {out}")
 
@@ -213,6 +256,7 @@ def backup_command(out: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the whole graph.")
 @_fail_cleanly
+@_needs("admin")
 def restore_command(folder: Path, yes: bool) -> None:
     """Replace the whole graph by a backup, all or nothing, and check its hash."""
     read_backup(folder)  # refuse a damaged backup before asking
@@ -220,6 +264,7 @@ def restore_command(folder: Path, yes: bool) -> None:
         click.confirm("这将用备份替换整个图数据库，继续吗？ / Replace the whole graph with this backup?", abort=True)
     with _store() as store:
         manifest = restore(store, folder)
+    _audit("恢复备份", {"目录": str(folder), "校验值": manifest["hash"]})
     click.echo(f"已恢复 / restored: {manifest['nodes']} nodes, {manifest['relationships']} relationships, "
                f"{manifest['hash']}")
 
@@ -253,6 +298,7 @@ def _parse_param(text: str) -> tuple[str, object]:
               help="Query parameter; V is read as JSON when it parses, else as a string.")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
+@_needs("analyst")
 def cypher_console(query: str, params: tuple[str, ...], as_json: bool) -> None:
     """Run a read-only Cypher QUERY (writes are refused)."""
     parsed = dict(_parse_param(p) for p in params)
@@ -264,6 +310,7 @@ def cypher_console(query: str, params: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--hash", "with_hash", is_flag=True, help="Also print the canonical hash of the whole graph.")
 @_fail_cleanly
+@_needs("viewer")
 def stats(as_json: bool, with_hash: bool) -> None:
     """Counts per node label and relationship type (and the graph's canonical hash)."""
     with _store() as store:
@@ -289,6 +336,7 @@ def stats(as_json: bool, with_hash: bool) -> None:
 def _show(result: Result, as_json: bool, out: Path | None) -> None:
     if out is not None:
         click.echo(f"已写入 / written: {export(result, out)}", err=as_json)
+        _audit("导出", {"文件": str(out), "内容": result.title, "行数": len(result.table)})
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -302,12 +350,15 @@ def _show(result: Result, as_json: bool, out: Path | None) -> None:
                 click.echo(as_cells(table).fillna("").to_string(index=False))
 
 
-def _analysis(fn):
-    """The options every analysis shares: --json and --out."""
-    fn = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                      help="Also write the result to FILE.xlsx (every table) or FILE.csv (the main one).")(fn)
-    fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
-    return _fail_cleanly(fn)
+def _analysis(role: str):
+    """The options every analysis shares (--json, --out) and the role it needs."""
+    def decorate(fn):
+        fn = _needs(role)(fn)
+        fn = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                          help="Also write the result to FILE.xlsx (every table) or FILE.csv (the main one).")(fn)
+        fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
+        return _fail_cleanly(fn)
+    return decorate
 
 
 CHAIN = click.option("--chain", help="产业链名称 / chain name.")
@@ -322,7 +373,7 @@ def _one_of(**named) -> None:
 
 @main.command("map")
 @click.option("--chain", required=True, help="产业链名称 / chain name.")
-@_analysis
+@_analysis("viewer")
 def map_command(chain: str, as_json: bool, out: Path | None) -> None:
     """产业链图谱: segments by stage with status, enterprises, projects, links, lead firm."""
     with _store() as store:
@@ -333,7 +384,7 @@ def map_command(chain: str, as_json: bool, out: Path | None) -> None:
 @CHAIN
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="Only segments with this status (repeatable).")
-@_analysis
+@_analysis("analyst")
 def gaps_command(chain: str | None, statuses: tuple[str, ...], as_json: bool, out: Path | None) -> None:
     """缺链分析: every segment's 优势/薄弱/在建/缺失 status with its reason, and 断链 links
     (all chains when --chain is not given)."""
@@ -348,7 +399,7 @@ def gaps_command(chain: str | None, statuses: tuple[str, ...], as_json: bool, ou
 @main.command("supply-rate")
 @CHAIN
 @ENTERPRISE
-@_analysis
+@_analysis("analyst")
 def supply_rate_command(chain: str | None, enterprise: str | None, as_json: bool, out: Path | None) -> None:
     """本地配套率 of a chain or an enterprise, with the input segments behind it."""
     _one_of(chain=chain, enterprise=enterprise)
@@ -363,7 +414,7 @@ def supply_rate_command(chain: str | None, enterprise: str | None, as_json: bool
 @main.command("relations")
 @click.option("--enterprise", required=True, help="企业名称或别名 / enterprise name or alias.")
 @click.option("--hops", default=2, show_default=True, type=click.IntRange(1, 6))
-@_analysis
+@_analysis("analyst")
 def relations_command(enterprise: str, hops: int, as_json: bool, out: Path | None) -> None:
     """配套关系: an enterprise's suppliers and customers up to --hops away."""
     with _store() as store:
@@ -372,7 +423,7 @@ def relations_command(enterprise: str, hops: int, as_json: bool, out: Path | Non
 
 @main.command("impact")
 @click.option("--enterprise", required=True, help="企业名称或别名 / enterprise name or alias.")
-@_analysis
+@_analysis("analyst")
 def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
     """流失影响: segments that lose local production, and firms that lose their only local
     supplier, if the enterprise leaves."""
@@ -385,7 +436,7 @@ def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
 @CHAIN
 @click.option("--weight", "weights", multiple=True, metavar="PART=N",
               help=f"Override a weight; parts: {', '.join(f'{k} ({v})' for k, v in PARTS.items())}.")
-@_analysis
+@_analysis("analyst")
 def targets_command(segment: str | None, chain: str | None, weights: tuple[str, ...], as_json: bool,
                     out: Path | None) -> None:
     """招商目标企业清单: outside enterprises ranked for a gap segment, or for every gap of a chain."""
@@ -412,7 +463,7 @@ def targets_command(segment: str | None, chain: str | None, weights: tuple[str, 
 @main.command("projects")
 @CHAIN
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Judge lagging as of this date (today).")
-@_analysis
+@_analysis("analyst")
 def projects_command(chain: str | None, as_of, as_json: bool, out: Path | None) -> None:
     """项目台账: pipeline by status, and lagging projects with the rule that flagged each."""
     with _store() as store:
@@ -423,7 +474,7 @@ def projects_command(chain: str | None, as_of, as_json: bool, out: Path | None) 
 
 @main.command("progress")
 @CHAIN
-@_analysis
+@_analysis("viewer")
 def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None:
     """目标进度: each target against its latest actual and 时序进度."""
     with _store() as store:
@@ -435,6 +486,7 @@ def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tables as .xlsx.")
 @_fail_cleanly
+@_needs("viewer")
 def pack_command(chain: str, out: Path, xlsx: Path | None) -> None:
     """一链一档: the chain's map, key enterprises and projects, target list and policies, as
     an A4 PDF (and .xlsx)."""
@@ -445,6 +497,59 @@ def pack_command(chain: str, out: Path, xlsx: Path | None) -> None:
     click.echo(f"已写入 / written: {write_pdf(pack, out)}")
     if xlsx is not None:
         click.echo(f"已写入 / written: {export(pack.tables, xlsx)}")
+    _audit("导出", {"文件": [str(f) for f in (out, xlsx) if f], "内容": "一链一档", "产业链": pack.chain})
+
+
+# -- accounts and the audit log -------------------------------------------------------------
+
+@main.group()
+def user() -> None:
+    """Local accounts (users.yaml under CHAINKG_HOME, or the file CHAINKG_USERS names)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@_fail_cleanly
+def user_add(name: str, role: str) -> None:
+    """Add an account, or set its role and password (asked twice, never echoed). Once
+    accounts exist, only an admin may add more."""
+    accounts = Accounts()
+    admin = _sign_in("admin") if accounts.multi_user else DESKTOP
+    password = os.environ.get("CHAINKG_NEW_PASSWORD") or click.prompt(
+        "新密码 / new password", hide_input=True, confirmation_prompt=True, err=True)
+    accounts.add(name, role, password)
+    audit.record("设置账户", admin, {"账户": name, "角色": role}, audit.cli_origin())
+    click.echo(f"已保存 / saved: {name} ({role}) -> {accounts.path}")
+
+
+@user.command("list")
+@_fail_cleanly
+@_needs("admin")
+def user_list() -> None:
+    """The accounts and their roles."""
+    _print([{"用户 / user": name, "角色 / role": role} for name, role in Accounts().names().items()], False)
+
+
+@main.command("audit")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--verify", is_flag=True, help="Only check that no line was removed or changed.")
+@_fail_cleanly
+@_needs("admin")
+def audit_command(as_json: bool, verify: bool) -> None:
+    """The audit log: every export and data change, who, when, what, from where."""
+    broken = audit.verify()
+    if broken:
+        raise ChainKGError(f"审计日志第 {broken} 行之前的记录被删除或改动过 / the audit log was changed before line {broken}")
+    if verify:
+        click.echo("审计日志完整 / the audit log is intact")
+        return
+    entries = audit.entries()
+    if as_json:
+        _print(entries, True)
+        return
+    _print([{"时间": e["time"], "用户": e["user"], "操作": e["action"], "内容": json.dumps(e["what"], ensure_ascii=False),
+             "来源": e["from"]} for e in entries], False)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from queries.relations import impact, relations
 from queries.result import Result
 from queries.supply import supply_rate
 from queries.targets import target_list
+from ui.access import record_export
 
 ANALYSES = {"map": chain_map, "gaps": gaps, "supply": supply_rate, "relations": relations, "impact": impact,
             "targets": target_list, "projects": project_tracking, "progress": target_progress}
@@ -115,8 +116,11 @@ def show_sources(ids: list[str]) -> None:
 
 
 def download(result: Result, file_name: str, label: str = "导出 Excel", key: str | None = None) -> None:
-    """A download button for the result as an .xlsx workbook (说明 cover sheet first)."""
+    """A download button for the result as an .xlsx workbook (说明 cover sheet first); the
+    download is written to the audit log."""
     with tempfile.TemporaryDirectory() as folder:
         data = export(result, Path(folder) / "export.xlsx").read_bytes()
-    st.download_button(label, data, file_name=file_name, key=key,
+    what = {"文件": file_name, "内容": result.title, "行数": len(result.table),
+            **{k: result.summary[k] for k in ("产业链", "环节", "权重") if k in result.summary}}
+    st.download_button(label, data, file_name=file_name, key=key, on_click=record_export, args=(what,),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -9,14 +9,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from graph import ChainKGError
+from graph import ChainKGError, audit
 from loaders.load import InvalidDataset, check, load
 from loaders.template import write_template
+from ui.access import origin, require
 from ui.common import store
 
 MAX_FILES = 20
 SHOWN_PROBLEMS = 200
 
+user = require("admin")
 st.title("数据管理")
 with tempfile.TemporaryDirectory() as folder:
     template = write_template(Path(folder) / "template.xlsx").read_bytes()
@@ -70,6 +72,8 @@ if files:
                     st.error(f"加载失败，未写入任何数据：{e}")
                 else:
                     st.cache_data.clear()
+                    audit.record("加载数据", user, {"数据集": loaded.dataset, "文件": [f.name for f in files],
+                                                  "读取行数": loaded.rows_read, "有变化": loaded.changed}, origin())
                     st.success(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。")
                     st.dataframe(pd.DataFrame([
                         {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}

@@ -10,6 +10,7 @@ import streamlit as st
 
 from queries.export import export
 from queries.pack import meeting_pack, write_pdf
+from ui.access import record_export
 from ui.common import pick_chain, store
 
 st.title("一链一档")
@@ -25,6 +26,9 @@ if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
     _, pdf, xlsx = st.session_state["pack"]
     stamp = f"{dt.date.today():%Y%m%d}"
     st.success("已生成。")
-    st.download_button("下载 PDF", pdf, file_name=f"{chain}一链一档_{stamp}.pdf", mime="application/pdf")
-    st.download_button("下载 Excel", xlsx, file_name=f"{chain}一链一档_{stamp}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    for label, data, suffix, mime in (
+            ("下载 PDF", pdf, "pdf", "application/pdf"),
+            ("下载 Excel", xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        name = f"{chain}一链一档_{stamp}.{suffix}"
+        st.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
+                           args=({"文件": name, "内容": "一链一档", "产业链": chain},))
