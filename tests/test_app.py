@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import openpyxl
@@ -144,12 +146,13 @@ def app_env(server):
         store.drop_graph()
 
 
-@pytest.fixture(scope="module")
-def app_url(app_env):
+@contextmanager
+def _serving(env: dict):
+    """The real app on a free port, under `env`; yields its address."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
                              "--server.headless", "true"],
-                            cwd=PROJECT_DIR, env=app_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -162,9 +165,17 @@ def app_url(app_env):
     else:
         proc.kill()
         pytest.fail("app did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(app_env):
+    with _serving(app_env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -326,3 +337,53 @@ def test_meeting_pack_pdf_from_the_page(page, tmp_path):
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "")
     assert 1 <= len(pdf) <= 6 and BATTERY in text
     assert all(name in text for name in ["碳酸酯", "隔膜", "SBR", "PVDF", "铝塑膜"])
+
+
+# -- with accounts: sign-in, roles by URL, exports in the audit log ----------------------------
+
+@pytest.fixture(scope="module")
+def secured(app_env, tmp_path_factory):
+    """The same graph served by an app that has accounts (its own users file and audit log)."""
+    folder = tmp_path_factory.mktemp("secured")
+    env = app_env | {"CHAINKG_USERS": str(folder / "users.yaml"), "CHAINKG_AUDIT_LOG": str(folder / "audit.jsonl")}
+    for name, role in (("管理员", "admin"), ("链长办", "viewer"), ("招商分析", "analyst")):
+        admin = {"CHAINKG_USER": "管理员", "CHAINKG_PASSWORD": "admin-password"} if role != "admin" else {}
+        run_cli("user", "add", name, "--role", role, check=True,
+                env=env | admin | {"CHAINKG_NEW_PASSWORD": f"{role}-password"})
+    with _serving(env) as url:
+        yield url, env
+
+
+def _sign_in(page, name: str, role: str) -> None:
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(f"{role}-password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text(f"{name}（").wait_for(timeout=30_000)
+
+
+def test_a_viewer_cannot_reach_data_management_by_url(page, secured):
+    url, _ = secured
+    page.goto(f"{url}/data")
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+    body = page.inner_text("body")
+    assert "用户名" in body and "隔膜" not in body and "数据管理" not in body  # nothing before signing in
+    _sign_in(page, "链长办", "viewer")
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+    body = page.inner_text("body")
+    assert "上传数据" not in body and "数据管理" not in body and "缺链补链" not in body
+    assert "一链一档" in body and "产业链图谱" in body
+
+
+def test_an_analyst_export_from_the_page_is_audited(page, secured):
+    url, env = secured
+    page.goto(url)
+    _sign_in(page, "招商分析", "analyst")
+    page.get_by_role("link", name="缺链补链 / 招商目标").click()
+    _choose(page, "环节", "隔膜")
+    with page.expect_download():
+        page.get_by_role("button", name="导出招商目标清单（Excel）").click()
+    page.wait_for_timeout(500)
+    logged = [json.loads(line) for line in Path(env["CHAINKG_AUDIT_LOG"]).read_text(encoding="utf-8").splitlines()]
+    [export] = [e for e in logged if e["action"] == "导出"]
+    assert export["user"] == "招商分析" and export["role"] == "analyst" and export["from"].startswith("网页")
+    assert export["what"]["环节"] == "隔膜" and export["time"].startswith(time.strftime("%Y-%m-%d"))
