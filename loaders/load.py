@@ -60,6 +60,8 @@ def load(paths: list[Path], store: Store, dataset: str | None = None, replace: b
     if not validation.ok:
         raise InvalidDataset(validation.problems)
     dataset = dataset or Path(paths[0]).stem
+    if len(dataset) > 100 or any(ord(c) < 32 for c in dataset):
+        raise InvalidData("数据集名称须为不超过 100 个可见字符 / a dataset name is at most 100 visible characters")
     store.apply_schema(schema)  # constraints first: they guard the write itself
     with store.atomic() as unit:
         written = write(unit, validation, schema, dataset, replace)

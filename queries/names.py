@@ -9,12 +9,15 @@ from graph.errors import UnknownName
 from queries import cypher
 
 KINDS = {"Chain": "产业链", "Segment": "环节", "Enterprise": "企业"}
+MAX_NAME = 200  # longer text is no name; it is not compared (difflib is quadratic)
 
 
 def resolve(store: Store, label: str, text: str) -> str:
     """The name of the `label` node called `text` (or with that alias); else UnknownName
     listing the closest names."""
     text = text.strip()
+    if len(text) > MAX_NAME:
+        raise UnknownName(KINDS[label], text[:20] + "…", [])
     rows = store.read(cypher("names"), {"label": label})
     spelled = {}  # every name and alias -> the node's name
     for row in rows:
@@ -30,6 +33,7 @@ def resolve(store: Store, label: str, text: str) -> str:
 
 def closest(text: str, names: list[str], n: int = 5) -> list[str]:
     """Names containing the text (or contained in it) first, then the most similar."""
+    text = text[:MAX_NAME]
     containing = sorted((x for x in names if text and (text in x or x in text)), key=len)
     similar = difflib.get_close_matches(text, names, n=n, cutoff=0.3)
     return list(dict.fromkeys(containing + similar))[:n]

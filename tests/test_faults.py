@@ -1,5 +1,6 @@
 """Faults: loads killed at random moments (the loader or the embedded server, kill -9),
-and backup / wipe / restore, all judged by the graph's canonical hash."""
+backup / wipe / restore, all judged by the graph's canonical hash; the app when the
+server dies."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import subprocess
 import time
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from graph import EmbeddedServer, connect
-from tests.conftest import CHAINKG, embedded_settings, free_port, run_cli, settings_env
+from tests.conftest import CHAINKG, PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env
 
 EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
 
@@ -113,3 +116,25 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(cli_env, settings, refe
     assert done.returncode == 2 and "校验值不符" in done.stderr and "Traceback" not in done.stderr
     assert _hash(cli_env) == before
     assert run_cli("backup", "--out", str(out), env=cli_env).returncode == 1  # not an empty folder
+
+
+def test_the_app_says_so_when_the_server_dies_and_recovers(tmp_path, monkeypatch):
+    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
+    env = settings_env(settings)
+    run_cli("load", env=env, check=True)  # starts the server of its own
+    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+        assert at.title[0].value == "总览" and not at.error
+        os.kill(server.status().pid, signal.SIGKILL)
+        st.cache_data.clear()  # results computed before are not the point here
+        at.run()
+        assert [e.value for e in at.error] == ["图数据库暂时无法访问，请稍后刷新页面。"] and not at.exception
+        at.run()  # the next page view starts the embedded server again
+        assert at.title[0].value == "总览" and not at.error and not at.exception
+    finally:
+        server.stop()
