@@ -16,6 +16,7 @@ from ui.access import origin, require
 from ui.common import store
 
 MAX_FILES = 20
+MAX_ROWS = 100_000  # per upload; national directories go through the command line
 SHOWN_PROBLEMS = 200
 
 user = require("admin")
@@ -55,6 +56,9 @@ if files:
             (root / Path(f.name).name).write_bytes(f.getvalue())
         paths = [root / workbooks[0].name] if workbooks else [root]
         result = check(paths, store())
+        if sum(result.rows_read.values()) > MAX_ROWS:
+            st.error(f"一次上传最多 {MAX_ROWS:,} 行；更大的数据请用命令行 chainkg load。")
+            st.stop()
         if result.problems:
             st.subheader("校验结果")
             show_problems(result.problems)
