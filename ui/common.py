@@ -100,7 +100,8 @@ def show_table(table: pd.DataFrame, height: int | None = None, key: str | None =
         return
     if "示例" in table.columns and table["示例"].any():
         st.warning(ILLUSTRATIVE)
-    st.dataframe(as_cells(table), hide_index=True, width="stretch", height=height or "auto", key=key)
+    # unknown values show as empty cells, not "None"
+    st.dataframe(as_cells(table).fillna(""), hide_index=True, width="stretch", height=height or "auto", key=key)
     if "来源" in table.columns:
         show_sources(sorted({s for cited in table["来源"] for s in (cited or [])}))
 
