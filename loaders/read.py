@@ -7,6 +7,7 @@ reported problem with its row and column instead of a silent NaN.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -24,10 +25,16 @@ class Table:
     file: str
     sheet: str | None
     frame: pd.DataFrame  # text cells, "" for empty
+    rows: tuple[int, ...] | None = None  # the file row of each frame row, when not simply 2, 3, 4 ...
+
+    @cached_property
+    def source_name(self) -> str:
+        """How a row without a source id cites this table: its file (and sheet)."""
+        return Path(self.file).name + (f" [{self.sheet}]" if self.sheet else "")
 
     def row_number(self, index: int) -> int:
         """The row a user sees in the spreadsheet for the frame's `index`."""
-        return index + FIRST_DATA_ROW
+        return self.rows[index] if self.rows is not None else index + FIRST_DATA_ROW
 
 
 class UnreadableFile(InvalidData):

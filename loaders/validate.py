@@ -256,9 +256,8 @@ class _Checker:
         props = {"quote": values.pop("quote", None), "illustrative": bool(values.pop("illustrative", None))}
         sources = values.pop("source", None)
         if sources is None:  # no source id: the file itself is the source, the row locates the fact
-            table = where.table
-            sources = [Path(table.file).name + (f" [{table.sheet}]" if table.sheet else "")]
-            self.file_sources[sources[0]] = table
+            sources = [where.table.source_name]
+            self.file_sources[sources[0]] = where.table
             props["source_row"] = where.row
         else:
             props["source_row"] = None
@@ -320,7 +319,7 @@ class _Checker:
         first = self.first_seen.setdefault((label, key), where)
         if first is where:
             return True
-        place = f"{Path(first.table.file).name}{f' [{first.table.sheet}]' if first.table.sheet else ''}"
+        place = first.table.source_name
         self.problem("error", where, f"「{key}」重复（首次出现在 {place} 第{first.row}行）",
                      f"duplicate {key!r} (first in {place} row {first.row})")
         return False

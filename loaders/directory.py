@@ -1,0 +1,283 @@
+"""Import large enterprise directories (企业名录) and their supply relations, streaming.
+
+A directory file (CSV or .xlsx) has a commercial export's columns (see `loaders/synth.py`):
+each row becomes an Enterprise, linked OPERATES_IN to the segments that its products
+(substrings) and industry code (prefixes) map to in the mapping table
+`data/映射/企业名录映射.csv`, which users edit. A supply file (供应企业, 采购企业, 产品)
+becomes SUPPLIES. Files are read in chunks, so memory does not grow with their size; each
+chunk is turned into the loaders' own tables (企业, 企业环节, 配套关系), validated by
+`loaders/validate.py` and written by `loaders/write.py`, as any dataset is.
+
+Without `skip_bad` everything is validated first and nothing is written if one row is bad.
+With it, bad rows go to the rejects file with their reasons and the good ones are written.
+Writes are MERGE on keys, chunk by chunk: an interrupted import is finished by running it
+again, and importing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from graph import Schema, Store, load_schema
+from graph.errors import InvalidData
+from loaders.load import InvalidDataset
+from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile
+from loaders.synth import DIRECTORY_COLUMNS, MAPPING, SUPPLY_COLUMNS
+from loaders.validate import Problem, validate
+from loaders.write import Counts, StoreNames, write
+
+CHUNK_ROWS = 20_000
+SEPARATORS = str.maketrans({c: "、" for c in ";；,，/|"})
+# the loader's column -> the directory column a problem is reported in
+REPORTED = {"所在地区": "城市", "注册资本（亿元）": "注册资本（万元）", "环节名称": "主营产品", "主要产品": "主营产品",
+            "是否本地企业": "城市"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    products: list[tuple[str, str]]  # keyword -> segment
+    codes: list[tuple[str, str]]  # industry code prefix -> segment
+
+    def segments(self, products: list[str], code: str) -> dict[str, str]:
+        """segment -> the product (or industry code) that maps to it."""
+        found = {}
+        for product in products:
+            for keyword, segment in self.products:
+                if keyword in product:
+                    found.setdefault(segment, product)
+        for prefix, segment in self.codes:
+            if code.startswith(prefix):
+                found.setdefault(segment, f"行业代码 {code}")
+        return found
+
+
+def read_mapping(path: Path, store: Store, schema: Schema) -> Mapping:
+    with open(path, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    unknown = sorted({r["环节名称"] for r in rows} - StoreNames(store, schema).existing("Segment", {r["环节名称"] for r in rows}))
+    if unknown:
+        raise InvalidData(f"{path}: 映射表中的环节不在图中：{'、'.join(unknown)} / unknown segments in the mapping table")
+    return Mapping([(r["匹配"], r["环节名称"]) for r in rows if r["字段"] == "主营产品"],
+                   [(r["匹配"], r["环节名称"]) for r in rows if r["字段"] == "行业代码"])
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0  # read
+    rejected: int = 0  # skipped as bad
+    seconds: float = 0.0
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+class _Names:
+    """The graph's names plus the enterprises the directory files will add (so that a supply
+    file may name them before they are written); aliases read once."""
+
+    def __init__(self, store: Store, schema: Schema, pending: set[str] | None = None):
+        self.graph, self.pending = StoreNames(store, schema), pending or set()
+        self._aliases = self.graph.aliases()
+
+    def existing(self, label: str, keys: set[str]) -> set[str]:
+        known = keys & self.pending if label == "Enterprise" else set()
+        return known | self.graph.existing(label, keys - known)
+
+    def aliases(self) -> dict[str, str]:
+        return self._aliases
+
+
+def file_kind(path: Path) -> str:
+    header = next(_chunks(path, 1))[1].columns
+    if set(DIRECTORY_COLUMNS[:2]) <= set(header) and "主营产品" in header:
+        return "directory"
+    if set(SUPPLY_COLUMNS[:2]) <= set(header):
+        return "supplies"
+    raise UnreadableFile(str(path), f"既不是企业名录（需含 {'、'.join(DIRECTORY_COLUMNS)}）也不是配套关系表",
+                         "neither a directory nor a supply-relations file")
+
+
+def count_rows(path: Path) -> int | None:
+    if path.suffix.lower() == ".csv":
+        with open(path, "rb") as f:
+            return max(sum(1 for _ in f) - 1, 0)
+    return None
+
+
+def _chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    """(file row of the first row, text frame) for each chunk of the file."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        yield from _xlsx_chunks(path, size)
+        return
+    if path.suffix.lower() != ".csv":
+        raise UnreadableFile(str(path), "企业名录须为 .csv 或 .xlsx 文件", "a directory is a .csv or .xlsx file")
+    encoding = _encoding(path)
+    first = FIRST_DATA_ROW
+    for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, chunksize=size):
+        frame.columns = [str(c).strip() for c in frame.columns]
+        yield first, frame.apply(lambda col: col.str.strip())
+        first += len(frame)
+
+
+def _encoding(path: Path) -> str:
+    sample = path.open("rb").read(1 << 16)
+    for encoding in CSV_ENCODINGS:
+        try:
+            sample.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as e:
+            if e.start > len(sample) - 4:  # a character cut by the sample's end
+                return encoding
+    raise UnreadableFile(str(path), "无法识别文件编码（应为 UTF-8 或 GB18030）", "unknown text encoding")
+
+
+def _xlsx_chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)  # formulas are never evaluated
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(c or "").strip() for c in next(rows)]
+    first, batch = FIRST_DATA_ROW, []
+    for row in rows:
+        batch.append(["" if c is None else str(c).strip() for c in row])
+        if len(batch) == size:
+            yield first, pd.DataFrame(batch, columns=header)
+            first, batch = first + len(batch), []
+    if batch or first == FIRST_DATA_ROW:
+        yield first, pd.DataFrame(batch, columns=header)
+    book.close()
+
+
+def _tables(kind: str, frame: pd.DataFrame, numbers: list[int], file: str, mapping: Mapping,
+            local_city: str | None) -> list[Table]:
+    """The loader's tables for a chunk; `numbers` are the file rows of the frame's rows."""
+    if kind == "supplies":
+        cells = frame.reindex(columns=SUPPLY_COLUMNS, fill_value="")
+        return [Table("配套关系", file, None, cells, tuple(numbers))]
+    enterprises, operates, operate_rows = [], [], []
+    for number, row in zip(numbers, frame.to_dict("records")):
+        name, capital = row.get("企业名称", ""), row.get("注册资本（万元）", "")
+        tags = [t for t in row.get("企业标签", "").translate(SEPARATORS).split("、") if t]
+        if row.get("是否上市") == "是":
+            tags.append("上市")
+        enterprises.append({
+            "企业名称": name, "统一社会信用代码": row.get("统一社会信用代码", ""),
+            "所在地区": row.get("省份", "") + row.get("城市", ""),
+            "注册资本（亿元）": f"{capital}万元" if _is_number(capital) else capital,
+            "企业标签": "、".join(dict.fromkeys(tags)),
+            "是否本地企业": "是" if local_city and row.get("城市") == local_city else "否"})
+        products = [p for p in row.get("主营产品", "").translate(SEPARATORS).split("、") if p]
+        for segment, product in mapping.segments(products, row.get("行业代码", "")).items():
+            operates.append({"企业名称": name, "环节名称": segment, "主要产品": product})
+            operate_rows.append(number)
+    return [Table("企业", file, None, pd.DataFrame(enterprises), tuple(numbers)),
+            Table("企业环节", file, None, pd.DataFrame(operates, columns=["企业名称", "环节名称", "主要产品"]),
+                  tuple(operate_rows))]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _reported(problem: Problem) -> Problem:
+    return replace(problem, column=REPORTED.get(problem.column, problem.column))
+
+
+def import_directory(paths: list[Path], store: Store, dataset: str | None = None, mapping: Path = MAPPING,
+                     skip_bad: bool = False, rejects: Path | None = None, chunk_rows: int = CHUNK_ROWS,
+                     local_city: str | None = None,
+                     progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Import directory and supply files (directories first). See the module's docstring."""
+    started = time.monotonic()
+    schema = load_schema()
+    table_map = read_mapping(mapping, store, schema)
+    files = sorted((Path(p) for p in paths), key=lambda p: file_kind(p) != "directory")
+    dataset = dataset or files[0].stem
+    if not skip_bad:
+        _check_all(files, store, schema, table_map, local_city, chunk_rows)
+    store.apply_schema(schema)
+    names = _Names(store, schema)
+    result = ImportResult()
+    reject_writer = _Rejects(rejects) if skip_bad else None
+    try:
+        for path in files:
+            kind = file_kind(path)
+            for first, frame in _chunks(path, chunk_rows):
+                numbers = list(range(first, first + len(frame)))
+                validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
+                bad = {p.row for p in validation.errors}
+                if bad:
+                    if None in bad:  # a problem of the whole file (a missing column): no row to skip
+                        raise InvalidDataset([_reported(p) for p in validation.errors])
+                    for p in validation.errors:
+                        reject_writer.add(frame.iloc[p.row - first].to_dict(), _reported(p))
+                    good = [i for i, number in enumerate(numbers) if number not in bad]
+                    validation = validate(_tables(kind, frame.iloc[good].reset_index(drop=True),
+                                                  [numbers[i] for i in good], str(path), table_map, local_city),
+                                          schema, names)
+                written = write(store, validation, schema, dataset)
+                for name, counts in {**written.nodes, **written.relationships}.items():
+                    total = result.counts.setdefault(name, Counts())
+                    total.created, total.updated = total.created + counts.created, total.updated + counts.updated
+                    total.unchanged += counts.unchanged
+                result.rows += len(frame)
+                result.rejected += len(bad)
+                if progress:
+                    progress(len(frame))
+    finally:
+        if reject_writer:
+            reject_writer.close()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _check_all(files, store, schema, table_map, local_city, chunk_rows) -> None:
+    """Validate every chunk of every file before anything is written."""
+    pending: set[str] = set()
+    for path in files:
+        if file_kind(path) == "directory":
+            for _, frame in _chunks(path, chunk_rows):
+                pending |= set(frame.get("企业名称", pd.Series(dtype=str)))
+    names = _Names(store, schema, pending)
+    problems = []
+    for path in files:
+        kind = file_kind(path)
+        for first, frame in _chunks(path, chunk_rows):
+            numbers = list(range(first, first + len(frame)))
+            validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
+            problems += [_reported(p) for p in validation.errors]
+    if problems:
+        raise InvalidDataset(problems)
+
+
+class _Rejects:
+    """The rejects file: one line per bad row and problem, with the row as it was."""
+
+    def __init__(self, path: Path | None):
+        self.path = Path(path) if path else None
+        self.file = open(self.path, "w", encoding="utf-8-sig", newline="") if self.path else None
+        self.writer = csv.writer(self.file) if self.file else None
+        if self.writer:
+            self.writer.writerow(["文件", "行号", "列", "原因", "原始内容"])
+
+    def add(self, row: dict, problem: Problem) -> None:
+        if self.writer:
+            self.writer.writerow([problem.file, problem.row, problem.column or "", f"{problem.zh} / {problem.en}",
+                                  json.dumps(row, ensure_ascii=False)])
+
+    def close(self) -> None:
+        if self.file:
+            self.file.close()

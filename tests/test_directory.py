@@ -1,0 +1,127 @@
+"""Synthetic directories and the streaming directory import, on the real embedded graph."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import openpyxl
+import pytest
+from stdnum.cn import uscc
+
+from graph.errors import InvalidData
+from loaders.backup import graph_hash
+from loaders.directory import import_directory
+from loaders.load import BUNDLED_DATASET, InvalidDataset, load
+from loaders.synth import DIRECTORY_COLUMNS, synthesize
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def city(store):
+    load([BUNDLED_DATASET], store)  # the segments the mapping table names
+    return store
+
+
+def _rows(path) -> list[dict]:
+    with open(path, encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def test_synthetic_directory_is_valid_and_reproducible(tmp_path):
+    first = synthesize(tmp_path / "a", 2000, seed=7)
+    again = synthesize(tmp_path / "b", 2000, seed=7)
+    assert first.directory.read_bytes() == again.directory.read_bytes()
+    rows = _rows(first.directory)
+    assert len(rows) == 2000 and list(rows[0]) == DIRECTORY_COLUMNS
+    assert all(uscc.is_valid(r["统一社会信用代码"]) for r in rows)
+    assert len({r["企业名称"] for r in rows}) == 2000
+    supplies = _rows(first.supplies)
+    assert len(supplies) == first.supply_rows > 1000
+    buyers = sorted((sum(1 for s in supplies if s["采购企业"] == b) for b in {s["采购企业"] for s in supplies}),
+                    reverse=True)
+    assert buyers[0] > 20 * (sum(buyers) / len(buyers))  # skewed: a few buyers take many supplies
+
+
+def test_import_maps_products_and_codes_to_segments(city, tmp_path):
+    path = tmp_path / "名录.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(DIRECTORY_COLUMNS)
+        writer.writerow(["甲隔膜有限公司", "91350100M000100Y43", "江苏省", "常州市", "2929", "塑料制品", "湿法锂电池隔膜；涂覆膜",
+                         "是", "50000", "专精特新"])
+        writer.writerow(["乙电池有限公司", "", "甘肃省", "金昌市", "3841", "锂离子电池制造", "储能系统", "否", "", ""])
+    result = import_directory([path], city, local_city="金昌市")
+    assert result.rows == 2 and result.rejected == 0
+    firms = {r["name"]: r for r in city.read(
+        "MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment) WHERE e.name IN ['甲隔膜有限公司', '乙电池有限公司'] "
+        "RETURN e.name AS name, s.name AS segment, o.product AS product, e.local AS local, "
+        "e.registered_capital AS capital, e.tags AS tags, e.region AS region")}
+    assert firms["甲隔膜有限公司"] == {"name": "甲隔膜有限公司", "segment": "隔膜", "product": "湿法锂电池隔膜",
+                                       "local": False, "capital": 5.0, "tags": ["专精特新", "上市"],
+                                       "region": "江苏省常州市"}
+    assert firms["乙电池有限公司"]["segment"] == "电芯" and firms["乙电池有限公司"]["local"] is True
+
+
+def test_bad_rows_fail_the_whole_import_without_skip(city, tmp_path):
+    made = synthesize(tmp_path, 3000, bad_share=0.01)
+    before = graph_hash(city)
+    with pytest.raises(InvalidDataset) as caught:
+        import_directory([made.directory, made.supplies], city)
+    assert {p.row for p in caught.value.problems if p.file.endswith("企业名录.csv")} and graph_hash(city) == before
+    assert {p.column for p in caught.value.problems} <= {"企业名称", "统一社会信用代码", "注册资本（万元）", "主营产品",
+                                                           "供应企业", "采购企业"}
+
+
+def test_skip_bad_writes_the_good_rows_and_lists_every_bad_one(city, tmp_path):
+    made = synthesize(tmp_path, 3000, bad_share=0.01)
+    rejects = tmp_path / "错误行.csv"
+    result = import_directory([made.directory, made.supplies], city, skip_bad=True, rejects=rejects, chunk_rows=700)
+    bad = _rows(rejects)
+    bad_directory_rows = {r["行号"] for r in bad if r["文件"].endswith("企业名录.csv")}
+    assert len(bad_directory_rows) == made.bad_rows and all(r["原因"] for r in bad)
+    imported = city.read("MATCH (e:Enterprise {dataset: '企业名录'}) RETURN count(e) AS n")[0]["n"]
+    assert imported == 3000 - made.bad_rows
+    assert result.rejected == len({(r["文件"], r["行号"]) for r in bad})
+    for row in bad:  # every reported row really is bad: its cells are kept as they were
+        cells = json.loads(row["原始内容"])
+        if row["列"] == "统一社会信用代码":
+            assert not uscc.is_valid(cells["统一社会信用代码"])
+
+
+def test_import_is_idempotent_and_chunking_does_not_matter(city, tmp_path):
+    made = synthesize(tmp_path, 1500)
+    import_directory([made.directory, made.supplies], city, chunk_rows=400)
+    once = graph_hash(city)
+    again = import_directory([made.directory, made.supplies], city, chunk_rows=5000)
+    assert graph_hash(city) == once
+    assert all(c.created == c.updated == 0 for c in again.counts.values())
+
+
+def test_a_mapping_naming_an_unknown_segment_is_refused(city, tmp_path):
+    mapping = tmp_path / "映射.csv"
+    mapping.write_text("字段,匹配,环节名称,说明\n主营产品,固态电解质,固态电池,\n", encoding="utf-8")
+    made = synthesize(tmp_path, 10)
+    with pytest.raises(InvalidData, match="固态电池"):
+        import_directory([made.directory], city, mapping=mapping)
+
+
+def test_xlsx_directory(city, tmp_path):
+    made = synthesize(tmp_path, 300)
+    book = openpyxl.Workbook()
+    for row in [DIRECTORY_COLUMNS, *([r[c] for c in DIRECTORY_COLUMNS] for r in _rows(made.directory))]:
+        book.active.append(row)
+    book.save(tmp_path / "名录.xlsx")
+    result = import_directory([tmp_path / "名录.xlsx"], city, chunk_rows=128)
+    assert result.rows == 300
+    assert city.read("MATCH (e:Enterprise {dataset: '名录'}) RETURN count(e) AS n")[0]["n"] == 300
+
+
+def test_cli_import_with_progress_and_rejects(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    run_cli("synth", "--enterprises", "2000", "--bad-share", "0.02", "--out", str(tmp_path), env=cli_env, check=True)
+    done = run_cli("import-directory", str(tmp_path / "企业名录.csv"), "--skip-bad", env=cli_env, check=True)
+    assert "行/秒" in done.stdout and "错误行" in done.stdout and "导入" in done.stderr
+    assert (tmp_path / "企业名录_错误行.csv").is_file()
+    refused = run_cli("import-directory", str(tmp_path / "企业名录.csv"), env=cli_env)
+    assert refused.returncode == 2 and "未写入任何数据" in refused.stderr
