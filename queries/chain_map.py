@@ -14,7 +14,8 @@ from queries.settings import GapRules, load_settings
 
 
 def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result:
-    """The map of `chain` (already resolved) as tables: 环节, 上下游, 企业, 项目."""
+    """The map of `chain` (already resolved) as tables: 环节, 上下游, 企业 (local ones; outside
+    producers are counted per segment, and listed by the target list), 项目."""
     rules = rules or load_settings().gaps
     [info] = store.read(cypher("chain"), {"chain": chain})
     facts = chain_facts(store, [chain])
@@ -25,10 +26,10 @@ def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result
         "阶段": s.stage, "环节": s.name, "上级环节": s.parent, "状态": found[s.name].status,
         "原因": found[s.name].reason,
         "本地企业": [p.enterprise + ("（链主）" if chain in p.leads else "") for p in s.local_producers],
-        "外地企业": sorted({p.enterprise for p in s.outside_producers}),
+        "外地企业数": s.outside_count,
         "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.projects],
         "示例": s.illustrative, "来源": list(s.sources)} for s in own],
-        columns=["阶段", "环节", "上级环节", "状态", "原因", "本地企业", "外地企业", "项目", "示例", "来源"])
+        columns=["阶段", "环节", "上级环节", "状态", "原因", "本地企业", "外地企业数", "项目", "示例", "来源"])
     links = pd.DataFrame([{
         "上游环节": link.upstream, "下游环节": link.downstream,
         "链外环节": link.upstream if link.upstream_chain != chain else
@@ -37,10 +38,10 @@ def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result
         "来源": list(link.sources)} for link in facts.links],
         columns=["上游环节", "下游环节", "链外环节", "投入占比", "推定", "示例", "来源"])
     enterprises = pd.DataFrame([{
-        "环节": s.name, "企业": p.enterprise, "本地": p.local, "链主": chain in p.leads,
+        "环节": s.name, "企业": p.enterprise, "链主": chain in p.leads,
         "主要产品": p.product, "产能": p.capacity_text, "产量": p.output_text, "示例": p.illustrative,
         "来源": list(p.sources)} for s in own for p in s.producers if p.segment == s.name],
-        columns=["环节", "企业", "本地", "链主", "主要产品", "产能", "产量", "示例", "来源"])
+        columns=["环节", "企业", "链主", "主要产品", "产能", "产量", "示例", "来源"])
     projects = pd.DataFrame([{
         "环节": s.name, "项目": pr.project, "状态": pr.status, "类型": pr.kind, "投资企业": list(pr.investors),
         "建设规模": pr.capacity_text, "示例": pr.illustrative, "来源": list(pr.sources)}

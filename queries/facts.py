@@ -71,14 +71,11 @@ class Segment:
     sources: tuple[str, ...]
     producers: list[Producer] = field(default_factory=list)  # its own and its sub-segments'
     projects: list[SegmentProject] = field(default_factory=list)
+    outside_count: int = 0  # outside producers of the segment itself (their names only with outside=True)
 
     @property
     def local_producers(self) -> list[Producer]:
         return [p for p in self.producers if p.local]
-
-    @property
-    def outside_producers(self) -> list[Producer]:
-        return [p for p in self.producers if not p.local]
 
 
 @dataclass
@@ -93,15 +90,19 @@ class ChainFacts:
         return sorted(own, key=lambda s: (s.chain, STAGES.index(s.stage), s.name))
 
 
-def chain_facts(store: Store, chains: list[str] | None = None) -> ChainFacts:
-    """Facts for the named chains (already resolved) or, with None, for all of them."""
+def chain_facts(store: Store, chains: list[str] | None = None, outside: bool = False) -> ChainFacts:
+    """Facts for the named chains (already resolved) or, with None, for all of them. Outside
+    producers are counted; with `outside` they are listed too (a national directory holds
+    many: only the supply network needs them)."""
     links = [Link(**{**row, "sources": tuple(row["sources"])})
              for row in store.read(cypher("feeds"), {"chains": chains})]
     also = sorted({name for link in links for name in (link.upstream, link.downstream)})
     segments = {row["name"]: Segment(**{**row, "sources": tuple(row["sources"])})
                 for row in store.read(cypher("segments"), {"chains": chains, "also": also})}
     names = list(segments)
-    for row in store.read(cypher("producers"), {"segments": names, "local_only": False}):
+    for row in store.read(cypher("outside_counts"), {"segments": names}):
+        segments[row["segment"]].outside_count = int(row["count"])
+    for row in store.read(cypher("producers"), {"segments": names, "local_only": not outside}):
         _roll_up(segments, row["segment"], "producers",
                  Producer(**{**row, "leads": tuple(row["leads"]), "sources": tuple(row["sources"])}))
     for row in store.read(cypher("segment_projects"), {"segments": names}):

@@ -48,8 +48,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
     mapped = chain_map(store, chain)
     segments = mapped.tables["环节"]
     gaps = segments[segments["状态"].isin(GAP_STATUSES)][["阶段", "环节", "状态", "原因", "来源"]]
-    enterprises = mapped.tables["企业"]
-    key_firms = enterprises[enterprises["本地"]].drop(columns=["本地"])
+    key_firms = mapped.tables["企业"]  # the chain's local producers
     projects = project_tracking(store, chain).table[
         ["项目", "环节", "状态", "建设规模", "总投资（亿元）", "投资企业", "滞后规则", "示例", "来源"]]
     targets = target_progress(store, chain).table[

@@ -2,7 +2,7 @@
 
 The supply network is pulled from the graph into networkx: an edge A → B when A
 supplies B (SUPPLIES, 实际配套) or when A produces a segment that FEEDS a segment B
-produces (潜在配套, inferred from the chain). Suppliers and customers are the
+produces and one of them is local (潜在配套, inferred from the chain). Suppliers and customers are the
 enterprises within N hops upstream and downstream.
 
 Impact of losing an enterprise: every segment's gap status is recomputed without it;
@@ -37,7 +37,9 @@ def supply_network(store: Store, facts: ChainFacts) -> nx.DiGraph:
     for link in facts.links:
         for a in producers.get(link.upstream, []):
             for b in producers.get(link.downstream, []):
-                if a.enterprise != b.enterprise:
+                # inferred links touch a local firm: outside pairs are neither 配套 of this
+                # city nor bounded (a national directory would make them quadratic)
+                if a.enterprise != b.enterprise and (a.local or b.local):
                     _edge(graph, a.enterprise, b.enterprise, "potential", f"{link.upstream}→{link.downstream}",
                           link.sources)
     unseen = set()
@@ -60,7 +62,7 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
     """Suppliers and customers of `enterprise` (already resolved) up to `hops` away."""
-    graph = supply_network(store, chain_facts(store))
+    graph = supply_network(store, chain_facts(store, outside=True))
     rows = []
     if enterprise in graph:
         for direction, view in (("供应商", graph.reverse(copy=False)), ("客户", graph)):
@@ -87,7 +89,7 @@ def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
 def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Result:
     """What the city loses if `enterprise` (already resolved) leaves."""
     rules = rules or load_settings().gaps
-    facts = chain_facts(store)
+    facts = chain_facts(store, outside=True)
     before = verdicts(facts, rules)
     after = verdicts(facts, rules, without=frozenset([enterprise]))
     segment_graph = nx.DiGraph((link.upstream, link.downstream) for link in facts.links)

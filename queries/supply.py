@@ -20,7 +20,7 @@ from queries.result import Result
 from queries.settings import GapRules, load_settings
 
 SUPPLY_METRICS = ("供应率", "配套率")  # target metrics that this rate measures
-COLUMNS = ["投入环节", "所属产业链", "用于", "投入占比", "本地生产", "状态", "本地企业", "外地企业", "推定", "来源"]
+COLUMNS = ["投入环节", "所属产业链", "用于", "投入占比", "本地生产", "状态", "本地企业", "外地企业数", "推定", "来源"]
 
 
 def supply_rate(store: Store, chain: str | None = None, enterprise: str | None = None,
@@ -50,7 +50,7 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
             "投入环节": link.upstream, "所属产业链": segment.chain, "用于": [], "投入占比": [],
             "本地生产": found[link.upstream].status in PRODUCING, "状态": found[link.upstream].status,
             "本地企业": list(found[link.upstream].producers),
-            "外地企业": sorted({p.enterprise for p in segment.outside_producers}),
+            "外地企业数": segment.outside_count,
             "推定": True, "来源": []})
         row["用于"].append(link.downstream)
         row["投入占比"].append(link.input_share)

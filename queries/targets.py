@@ -27,8 +27,10 @@ COLUMNS = ["排名", "环节", "企业", "得分", *PARTS.values(), "推荐理�
 
 
 def target_list(store: Store, segment: str | None = None, chain: str | None = None,
-                weights: Weights | dict | None = None, rules: TargetRules | None = None) -> Result:
-    """Ranked candidates for `segment`, or for every gap segment of `chain` (names resolved)."""
+                weights: Weights | dict | None = None, rules: TargetRules | None = None,
+                top: int | None = None) -> Result:
+    """Ranked candidates for `segment`, or for every gap segment of `chain` (names resolved);
+    with `top`, the first `top` of each segment."""
     if (segment is None) == (chain is None):
         raise ValueError("name a segment or a chain")
     rules = rules or load_settings().targets
@@ -57,6 +59,8 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     rows.sort(key=lambda r: (order[r["环节"]], -r["得分"], r["企业"]))
     for i, row in enumerate(rows):
         row["排名"] = 1 if i == 0 or rows[i - 1]["环节"] != row["环节"] else rows[i - 1]["排名"] + 1
+    if top is not None:
+        rows = [row for row in rows if row["排名"] <= top]
     table = pd.DataFrame(rows, columns=COLUMNS)
 
     cited = sorted({s for row in rows for s in row["来源"]})

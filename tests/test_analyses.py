@@ -119,7 +119,7 @@ def test_chain_supply_rate(city):
     assert sorted(result.summary["外购环节"]) == ["电解液", "隔膜"]
     assert result.summary["目标"] == ["电池链2024年本地配套率目标：80%以上"]
     rows = {r["投入环节"]: r for r in result.table.to_dict("records")}
-    assert rows["隔膜"]["外地企业"] == ["隔膜外", "隔膜小"] and rows["隔膜"]["本地企业"] == []
+    assert rows["隔膜"]["外地企业数"] == 2 and rows["隔膜"]["本地企业"] == []
     assert rows["模组"]["推定"] and not rows["正极"]["推定"]
 
 
@@ -279,7 +279,7 @@ def test_chain_map(city):
     assert result.summary["链主企业"] == ["链主公司"] and result.summary["等级"] == "千亿"
     segments = {r["环节"]: r for r in result.tables["环节"].to_dict("records")}
     assert segments["矿石"]["本地企业"] == ["链主公司（链主）"]
-    assert segments["隔膜"]["外地企业"] == ["隔膜外", "隔膜小"]
+    assert segments["隔膜"]["外地企业数"] == 2
     assert segments["磷酸铁锂电芯"]["上级环节"] == "电芯"
     links = {(r["上游环节"], r["下游环节"]): r for r in result.tables["上下游"].to_dict("records")}
     assert len(links) == 8 and links[("溶剂", "电解液")]["链外环节"] == "溶剂"

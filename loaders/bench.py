@@ -1,0 +1,154 @@
+"""`chainkg bench`: load speed, analysis latency and memory at several sizes, on the
+configured engine, with synthetic directories (`loaders/synth.py`).
+
+For each size N, in a graph of its own (dropped afterwards):
+  1. the bundled city dataset (the chains and segments the directory maps onto);
+  2. the product's loader: `chainkg import-directory` in a child process, on the directory
+     and then the supply file, timed, with the child's peak memory (VmHWM);
+  3. a naive loader on the same directory rows (one MERGE statement per enterprise and per
+     segment link, no validation), on the first rows, for the throughput ratio;
+  4. p50 / p95 latency of the main analyses, each run `runs` times;
+  5. the graph server's memory (embedded engine).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from graph import Settings, connect, embedded_server, load_schema
+from loaders.directory import read_mapping
+from loaders.load import BUNDLED_DATASET, load
+from loaders.synth import MAPPING, synthesize
+from queries.chain_map import chain_map
+from queries.gaps import gaps
+from queries.relations import relations
+from queries.supply import supply_rate
+from queries.targets import target_list
+
+CHAIN, SEGMENT = "新能源和新能源电池", "隔膜"
+NAIVE_ROWS = 2000
+
+
+def bench(sizes: list[int], runs: int = 20, settings: Settings | None = None, log=print) -> dict:
+    settings = settings or Settings.from_env()
+    report = {"engine": "neo4j" if not settings.embedded else "falkordb", "cpus": os.cpu_count(),
+              "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "sizes": []}
+    for size in sizes:
+        log(f"— {size:,} 家企业 / enterprises")
+        report["sizes"].append(_one_size(size, runs, settings, log))
+    return report
+
+
+def _one_size(size: int, runs: int, settings: Settings, log) -> dict:
+    graph = f"bench_{size}"
+    scoped = dataclasses.replace(settings, graph_name=graph)
+    with tempfile.TemporaryDirectory() as folder, connect(scoped) as store:
+        store.drop_graph()
+        made = synthesize(Path(folder), size)
+        load([BUNDLED_DATASET], store)
+        env = {**os.environ, "CHAINKG_GRAPH": graph, "CHAINKG_AUDIT_LOG": str(Path(folder) / "audit.jsonl")}
+        directory = _timed_import(made.directory, env)
+        supplies = _timed_import(made.supplies, env)
+        log(f"  导入 / import: {directory['rows_per_second']:,.0f} + {supplies['rows_per_second']:,.0f} 行/秒")
+        naive = _naive(store, made.directory, scoped)
+        log(f"  逐行 / naive: {naive['rows_per_second']:,.0f} 行/秒")
+        enterprise = _busy_enterprise(made.supplies)
+        latency = {
+            "chain_map": _latency(lambda: chain_map(store, CHAIN), runs),
+            "gaps_of_a_chain": _latency(lambda: gaps(store, CHAIN), runs),
+            "supply_rate": _latency(lambda: supply_rate(store, chain=CHAIN), runs),
+            "target_list_top_100": _latency(lambda: target_list(store, segment=SEGMENT, top=100), runs),
+            "relations_2_hops": _latency(lambda: relations(store, enterprise, hops=2), runs),
+        }
+        for name, figures in latency.items():
+            log(f"  {name}: p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms")
+        result = {"enterprises": size, "supply_rows": made.supply_rows, "import_directory": directory,
+                  "import_supplies": supplies, "naive": naive,
+                  "loader_vs_naive": round(directory["rows_per_second"] / naive["rows_per_second"], 1),
+                  "latency": latency, "server_memory_mb": _server_memory(scoped),
+                  "loader_peak_memory_mb": max(directory["peak_memory_mb"], supplies["peak_memory_mb"])}
+        store.drop_graph()
+    return result
+
+
+def _timed_import(path: Path, env: dict) -> dict:
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "cli", "import-directory", str(path)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=Path(__file__).parent.parent)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _vm(child.pid, "VmHWM"))
+        time.sleep(0.1)
+    if child.returncode:
+        raise RuntimeError(f"import failed: {child.stderr.read().decode(errors='replace')[-1000:]}")
+    seconds = time.monotonic() - started
+    rows = sum(1 for _ in open(path, encoding="utf-8")) - 1
+    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
+            "peak_memory_mb": round(peak / 1024)}
+
+
+def _naive(store, directory: Path, settings: Settings) -> dict:
+    """One statement per row, into a scratch graph: the baseline the loader is compared with."""
+    mapping = read_mapping(MAPPING, store, load_schema())
+    with open(directory, encoding="utf-8") as f:
+        rows = [row for _, row in zip(range(NAIVE_ROWS), csv.DictReader(f))]
+    scratch = dataclasses.replace(settings, graph_name=settings.graph_name + "_naive")
+    with connect(scratch) as naive:
+        naive.drop_graph()
+        load([BUNDLED_DATASET], naive)
+        started = time.monotonic()
+        for row in rows:
+            naive.write("MERGE (e:Enterprise {name: $name}) SET e.credit_code = $code, e.region = $region",
+                        {"name": row["企业名称"], "code": row["统一社会信用代码"], "region": row["省份"] + row["城市"]})
+            for segment in mapping.segments(row["主营产品"].split("、"), row["行业代码"]):
+                naive.write("MATCH (e:Enterprise {name: $name}) MATCH (s:Segment {name: $segment}) "
+                            "MERGE (e)-[:OPERATES_IN]->(s)", {"name": row["企业名称"], "segment": segment})
+        seconds = time.monotonic() - started
+        naive.drop_graph()
+    return {"rows": len(rows), "seconds": round(seconds, 2), "rows_per_second": round(len(rows) / seconds)}
+
+
+def _busy_enterprise(supplies: Path) -> str:
+    """The buyer with the most suppliers: the hardest 2-hop question."""
+    counts: dict[str, int] = {}
+    with open(supplies, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            counts[row["采购企业"]] = counts.get(row["采购企业"], 0) + 1
+    return max(counts, key=counts.get)
+
+
+def _latency(run, runs: int) -> dict:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"runs": runs, "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
+
+
+def _server_memory(settings: Settings) -> dict | None:
+    if not settings.embedded:
+        return None
+    pid = embedded_server(settings).status().pid
+    return {"rss_mb": round(_vm(pid, "VmRSS") / 1024), "peak_mb": round(_vm(pid, "VmHWM") / 1024)} if pid else None
+
+
+def _vm(pid: int, field: str) -> int:
+    """A memory figure of a process, in kB, from /proc (0 when it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
