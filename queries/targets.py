@@ -52,7 +52,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
         c["sources"] = list(dict.fromkeys(c["sources"] + row["sources"]))
         c["illustrative"] |= row["illustrative"]
     names = sorted({name for _, name in candidates})
-    profiles = {row["name"]: row for row in store.read(cypher("enterprise"), {"names": names})}
+    profiles = {row["name"]: row for row in store.read_batches(cypher("candidates"), names)}
 
     rows = [_score(seg, profiles[name], found, rules) for (seg, name), found in candidates.items()]
     order = {name: i for i, name in enumerate(segments)}
