@@ -1,8 +1,8 @@
-// Profiles of the named enterprises: where they are, tags, the segments they produce in,
-// whom they supply locally, and the register's projects they invest in.
+// Profiles of the named enterprises (found through the name index): where they are, tags,
+// the segments they produce in, whom they supply locally, the projects they invest in.
 // params: {"names": ["恩捷股份", "金川集团股份有限公司"]}
-MATCH (e:Enterprise)
-WHERE e.name IN $names
+UNWIND $names AS wanted
+MATCH (e:Enterprise {name: wanted})
 RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.local, false) AS local,
        e.region AS region, coalesce(e.tags, []) AS tags, e.above_scale AS above_scale,
        e.credit_code AS credit_code,

@@ -35,16 +35,18 @@ def supply_network(store: Store, facts: ChainFacts) -> nx.DiGraph:
             graph.add_node(p.enterprise, local=p.local)
             producers.setdefault(segment.name, []).append(p)
     for link in facts.links:
-        for a in producers.get(link.upstream, []):
-            for b in producers.get(link.downstream, []):
-                # inferred links touch a local firm: outside pairs are neither 配套 of this
-                # city nor bounded (a national directory would make them quadratic)
-                if a.enterprise != b.enterprise and (a.local or b.local):
-                    _edge(graph, a.enterprise, b.enterprise, "potential", f"{link.upstream}→{link.downstream}",
-                          link.sources)
+        ups, downs = producers.get(link.upstream, []), producers.get(link.downstream, [])
+        # inferred links touch a local firm: outside pairs are neither 配套 of this city nor
+        # bounded (a national directory would make them quadratic), so only local ends are walked
+        pairs = [(a, b) for a in ups if a.local for b in downs] + [(a, b) for b in downs if b.local
+                                                                   for a in ups if not a.local]
+        for a, b in pairs:
+            if a.enterprise != b.enterprise:
+                _edge(graph, a.enterprise, b.enterprise, "potential", f"{link.upstream}→{link.downstream}",
+                      link.sources)
     unseen = set()
     for row in store.read(cypher("supplies")):
-        unseen |= {row["supplier"], row["buyer"]} - set(graph)
+        unseen.update(name for name in (row["supplier"], row["buyer"]) if name not in graph)
         _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or "（产品未填）", row["sources"])
     if unseen:
         for row in store.read(cypher("enterprise"), {"names": sorted(unseen)}):
