@@ -41,6 +41,20 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def use_env(monkeypatch, env: dict[str, str]) -> None:
+    """Run the app in this process (AppTest) under `env`: its variables set, any NEO4J_*
+    of the outer environment unset, and Streamlit's caches emptied (an earlier test's
+    store and results belong to its own graph)."""
+    import streamlit as st
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in os.environ if k.startswith("NEO4J_")]:
+        monkeypatch.delenv(key)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 def run_cli(*args: str, env: dict[str, str], check: bool = False) -> subprocess.CompletedProcess:
     done = subprocess.run([CHAINKG, *args], env=env, capture_output=True, text=True, timeout=180)
     if check and done.returncode != 0:

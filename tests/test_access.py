@@ -6,12 +6,11 @@ import json
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graph import audit
-from graph.access import MAX_FAILURES, Accounts
-from tests.conftest import PROJECT_DIR, run_cli
+from graph.access import MAX_FAILURES
+from tests.conftest import PROJECT_DIR, run_cli, use_env
 
 APP = str(PROJECT_DIR / "app.py")
 PASSWORDS = {"admin1": "管理员的密码123", "analyst1": "analyst-pass-1", "viewer1": "viewer-pass-1"}
@@ -26,12 +25,7 @@ def accounts(cli_env, settings, tmp_path, monkeypatch):
         admin = {"CHAINKG_USER": "admin1", "CHAINKG_PASSWORD": PASSWORDS["admin1"]} if name != "admin1" else {}
         run_cli("user", "add", name, "--role", role, env=env | admin | {"CHAINKG_NEW_PASSWORD": password}, check=True)
     run_cli("load", env=env | {"CHAINKG_USER": "admin1", "CHAINKG_PASSWORD": PASSWORDS["admin1"]}, check=True)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    for key in [k for k in env if k.startswith("NEO4J_")]:
-        monkeypatch.delenv(key)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    use_env(monkeypatch, env)
     return env
 
 

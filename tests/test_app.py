@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from graph import connect
 from loaders.load import load
 from queries.layout import STATUS_COLORS
-from tests.conftest import PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env
+from tests.conftest import PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 
 APP = str(PROJECT_DIR / "app.py")
@@ -38,10 +38,7 @@ def fresh_caches():
 @pytest.fixture
 def seeded(store, cli_env, monkeypatch):
     store.write("CREATE (:Chain {id: 'c', name: '新能源和新能源电池'})<-[:PART_OF]-(:Segment {id: 's', name: '隔膜'})")
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-    for key in [k for k in cli_env if k.startswith("NEO4J_")]:
-        monkeypatch.delenv(key)
+    use_env(monkeypatch, cli_env)
     return cli_env
 
 
@@ -61,10 +58,7 @@ def test_status_page_shows_engine_and_counts(seeded):
 
 
 def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-    for key in [k for k in cli_env if k.startswith("NEO4J_")]:
-        monkeypatch.delenv(key)
+    use_env(monkeypatch, cli_env)
     at = _page("ui/status.py")
     assert not at.exception and len(at.table) == 0
     assert [c.value for c in at.caption].count("暂无数据") == 2
@@ -84,10 +78,7 @@ def test_unreachable_store_is_a_short_chinese_message(seeded, monkeypatch):
 @pytest.fixture
 def city(store, cli_env, monkeypatch):
     load([CITY], store)
-    for key, value in cli_env.items():
-        monkeypatch.setenv(key, value)
-    for key in [k for k in cli_env if k.startswith("NEO4J_")]:
-        monkeypatch.delenv(key)
+    use_env(monkeypatch, cli_env)
     return store
 
 

@@ -7,7 +7,6 @@ import csv
 import json
 import re
 import shutil
-from pathlib import Path
 
 import openpyxl
 import pytest

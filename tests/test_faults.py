@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graph import EmbeddedServer, connect
-from tests.conftest import CHAINKG, PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env
+from tests.conftest import CHAINKG, PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
 
 EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
 
@@ -123,10 +123,7 @@ def test_the_app_says_so_when_the_server_dies_and_recovers(tmp_path, monkeypatch
     env = settings_env(settings)
     run_cli("load", env=env, check=True)  # starts the server of its own
     server = EmbeddedServer(settings.graph_dir, settings.graph_port)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    use_env(monkeypatch, env)
     try:
         at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
         assert at.title[0].value == "总览" and not at.error

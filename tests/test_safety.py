@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from cli import main
-from tests.conftest import PROJECT_DIR, run_cli
+from tests.conftest import PROJECT_DIR, run_cli, use_env
 
 APP = str(PROJECT_DIR / "app.py")
 PAYLOADS = ["'", '"', "}) DETACH DELETE n //", "') MATCH (n) DETACH DELETE n //", "隔膜' OR 1=1 //",
@@ -55,12 +54,7 @@ def test_cli_arguments(loaded, tmp_path):
 
 @pytest.fixture
 def app_on_loaded(loaded, monkeypatch):
-    for key, value in loaded.items():
-        monkeypatch.setenv(key, value)
-    for key in [k for k in loaded if k.startswith("NEO4J_")]:
-        monkeypatch.delenv(key)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    use_env(monkeypatch, loaded)
     return loaded
 
 
