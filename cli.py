@@ -21,7 +21,7 @@ from graph import ChainKGError, Settings, connect, embedded_server, load_schema
 from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
 from graph.errors import InvalidData
-from loaders.backup import backup, graph_hash, read_backup, restore
+from loaders.backup import backup, export_neo4j_import, graph_hash, read_backup, restore
 from loaders.bench import bench as run_bench
 from loaders.directory import CHUNK_ROWS, count_rows, import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
@@ -334,6 +334,20 @@ def backup_command(out: Path) -> None:
     _audit("备份", {"目录": str(out), "节点": manifest["nodes"], "关系": manifest["relationships"]})
     click.echo(f"已备份 / backed up: {manifest['nodes']} nodes, {manifest['relationships']} relationships, "
                f"{manifest['hash']} -> {out}")
+
+
+@main.command("export-neo4j")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An empty or new folder.")
+@_fail_cleanly
+@_needs("admin")
+def export_neo4j_command(out: Path) -> None:
+    """Write the whole graph as CSV files for `neo4j-admin database import full` (offline
+    loading of very large graphs into Neo4j); the arguments go to import-args.txt."""
+    with _store() as store:
+        arguments = export_neo4j_import(store, out)
+    _audit("导出", {"目录": str(out), "内容": "neo4j-admin 导入文件", "文件数": len(arguments)})
+    click.echo(f"已写入 / written: {len(arguments)} files -> {out}; see {out / 'import-args.txt'}")
 
 
 @main.command("restore")

@@ -4,6 +4,7 @@ server dies."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -135,3 +136,31 @@ def test_the_app_says_so_when_the_server_dies_and_recovers(tmp_path, monkeypatch
         assert at.title[0].value == "总览" and not at.error and not at.exception
     finally:
         server.stop()
+
+
+def test_export_for_neo4j_admin_import(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    out = tmp_path / "neo4j"
+    run_cli("export-neo4j", "--out", str(out), env=cli_env, check=True)
+    ids: dict[str, set[str]] = {}
+    nodes = 0
+    for path in out.glob("nodes_*.csv"):
+        with open(path, encoding="utf-8") as f:
+            header, *rows = list(csv.reader(f))
+        label = path.stem.removeprefix("nodes_")
+        key = next(i for i, h in enumerate(header) if h.endswith(f":ID({label})"))
+        ids[label] = {row[key] for row in rows}
+        assert header[-1] == ":LABEL" and all(row[-1] == label for row in rows)
+        nodes += len(rows)
+    relationships = 0
+    for path in out.glob("rels_*.csv"):
+        with open(path, encoding="utf-8") as f:
+            header, *rows = list(csv.reader(f))
+        start, end = header[0][len(":START_ID("):-1], header[1][len(":END_ID("):-1]
+        assert all(row[0] in ids[start] and row[1] in ids[end] for row in rows), path.name
+        relationships += len(rows)
+    counts = json.loads(run_cli("stats", "--json", env=cli_env, check=True).stdout)
+    assert (nodes, relationships) == (counts["total_nodes"], counts["total_relationships"])
+    with open(out / "nodes_Enterprise.csv", encoding="utf-8") as f:
+        assert "aliases:string[]" in next(csv.reader(f))
+    assert "--relationships=FEEDS=rels_FEEDS_Segment_Segment.csv" in (out / "import-args.txt").read_text()
