@@ -74,10 +74,7 @@ def graph_hash(store: Store) -> str:
 
 def backup(store: Store, folder: Path) -> dict:
     """Write the whole graph to `folder` (created; must be empty). Returns the manifest."""
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise ChainKGError(f"备份目录不是空的 / the backup folder is not empty: {folder}")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _new_folder(folder)
     snapshot = dump(store)
     (folder / NODES).write_text("".join(line + "\n" for line in snapshot.nodes), encoding="utf-8")
     (folder / RELATIONSHIPS).write_text("".join(line + "\n" for line in snapshot.relationships), encoding="utf-8")
@@ -138,10 +135,7 @@ def export_neo4j_import(store: Store, folder: Path) -> list[str]:
     ID space, from its key) and per relationship type and end labels; typed headers
     (`:long`, `:double`, `:boolean`, `:string[]` with `;` between items). Returns the
     import command's arguments, also written to `import-args.txt`."""
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise ChainKGError(f"导出目录不是空的 / the export folder is not empty: {folder}")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _new_folder(folder)
     schema = load_schema()
     snapshot = dump(store, schema)
     nodes: dict[str, list[dict]] = defaultdict(list)
@@ -172,6 +166,15 @@ def export_neo4j_import(store: Store, folder: Path) -> list[str]:
         "# neo4j-admin database import full <database> --array-delimiter=';' --multiline-fields=true \\\n" + " \\\n".join(arguments) + "\n",
         encoding="utf-8")
     return arguments
+
+
+def _new_folder(folder: Path) -> Path:
+    """`folder`, created, refused when it already holds files."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise ChainKGError(f"目录不是空的 / the folder is not empty: {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _typed(column: str, values: list) -> str:

@@ -114,8 +114,8 @@ def count_rows(path: Path) -> int | None:
     return None
 
 
-def _chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
-    """(file row of the first row, text frame) for each chunk of the file."""
+def _chunks(path: Path, size: int) -> Iterator[tuple[list[int], pd.DataFrame]]:
+    """(the file rows of its rows, text frame) for each chunk of the file."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         yield from _xlsx_chunks(path, size)
@@ -126,7 +126,7 @@ def _chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
     first = FIRST_DATA_ROW
     for frame in pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, chunksize=size):
         frame.columns = [str(c).strip() for c in frame.columns]
-        yield first, frame.apply(lambda col: col.str.strip())
+        yield list(range(first, first + len(frame))), frame.apply(lambda col: col.str.strip())
         first += len(frame)
 
 
@@ -142,7 +142,7 @@ def _encoding(path: Path) -> str:
     raise UnreadableFile(str(path), "无法识别文件编码（应为 UTF-8 或 GB18030）", "unknown text encoding")
 
 
-def _xlsx_chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
+def _xlsx_chunks(path: Path, size: int) -> Iterator[tuple[list[int], pd.DataFrame]]:
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)  # formulas are never evaluated
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = [str(c or "").strip() for c in next(rows)]
@@ -150,10 +150,10 @@ def _xlsx_chunks(path: Path, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
     for row in rows:
         batch.append(["" if c is None else str(c).strip() for c in row])
         if len(batch) == size:
-            yield first, pd.DataFrame(batch, columns=header)
+            yield list(range(first, first + len(batch))), pd.DataFrame(batch, columns=header)
             first, batch = first + len(batch), []
     if batch or first == FIRST_DATA_ROW:
-        yield first, pd.DataFrame(batch, columns=header)
+        yield list(range(first, first + len(batch))), pd.DataFrame(batch, columns=header)
     book.close()
 
 
@@ -204,8 +204,9 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     started = time.monotonic()
     schema = load_schema()
     table_map = read_mapping(mapping, store, schema)
-    files = sorted((Path(p) for p in paths), key=lambda p: file_kind(p) != "directory")
-    dataset = dataset or files[0].stem
+    kinds = {Path(p): file_kind(Path(p)) for p in paths}
+    files = sorted(kinds.items(), key=lambda item: item[1] != "directory")  # (path, kind), directories first
+    dataset = dataset or files[0][0].stem
     if not skip_bad:
         _check_all(files, store, schema, table_map, local_city, chunk_rows)
     store.apply_schema(schema)
@@ -213,17 +214,15 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     result = ImportResult()
     reject_writer = _Rejects(rejects) if skip_bad else None
     try:
-        for path in files:
-            kind = file_kind(path)
-            for first, frame in _chunks(path, chunk_rows):
-                numbers = list(range(first, first + len(frame)))
+        for path, kind in files:
+            for numbers, frame in _chunks(path, chunk_rows):
                 validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
                 bad = {p.row for p in validation.errors}
                 if bad:
                     if None in bad:  # a problem of the whole file (a missing column): no row to skip
                         raise InvalidDataset([_reported(p) for p in validation.errors])
                     for p in validation.errors:
-                        reject_writer.add(frame.iloc[p.row - first].to_dict(), _reported(p))
+                        reject_writer.add(frame.iloc[p.row - numbers[0]].to_dict(), _reported(p))
                     good = [i for i, number in enumerate(numbers) if number not in bad]
                     validation = validate(_tables(kind, frame.iloc[good].reset_index(drop=True),
                                                   [numbers[i] for i in good], str(path), table_map, local_city),
@@ -247,16 +246,14 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
 def _check_all(files, store, schema, table_map, local_city, chunk_rows) -> None:
     """Validate every chunk of every file before anything is written."""
     pending: set[str] = set()
-    for path in files:
-        if file_kind(path) == "directory":
+    for path, kind in files:
+        if kind == "directory":
             for _, frame in _chunks(path, chunk_rows):
                 pending |= set(frame.get("企业名称", pd.Series(dtype=str)))
     names = _Names(store, schema, pending)
     problems = []
-    for path in files:
-        kind = file_kind(path)
-        for first, frame in _chunks(path, chunk_rows):
-            numbers = list(range(first, first + len(frame)))
+    for path, kind in files:
+        for numbers, frame in _chunks(path, chunk_rows):
             validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
             problems += [_reported(p) for p in validation.errors]
     if problems:

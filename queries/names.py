@@ -18,17 +18,22 @@ def resolve(store: Store, label: str, text: str) -> str:
     text = text.strip()
     if len(text) > MAX_NAME:
         raise UnknownName(KINDS[label], text[:20] + "…", [])
-    rows = store.read(cypher("names"), {"label": label})
-    spelled = {}  # every name and alias -> the node's name
-    for row in rows:
-        for name in [row["name"], *(row["aliases"] or [])]:
-            spelled.setdefault(name, row["name"])
+    spelled = spellings(store.read(cypher("names"), {"label": label}))
     if text in spelled:
         return spelled[text]
     folded = {name.casefold(): canonical for name, canonical in spelled.items()}
     if text.casefold() in folded:
         return folded[text.casefold()]
     raise UnknownName(KINDS[label], text, closest(text, list(spelled)))
+
+
+def spellings(rows: list[dict]) -> dict[str, str]:
+    """Every name and alias (rows of names.cypher) -> the node's name."""
+    spelled = {}
+    for row in rows:
+        for name in [row["name"], *(row["aliases"] or [])]:
+            spelled.setdefault(name, row["name"])
+    return spelled
 
 
 def closest(text: str, names: list[str], n: int = 5) -> list[str]:

@@ -54,7 +54,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     names = sorted({name for _, name in candidates})
     profiles = {row["name"]: row for row in store.read_batches(cypher("candidates"), names)}
 
-    rows = [_score(seg, profiles[name], found, rules) for (seg, name), found in candidates.items()]
+    rows = [_score(seg, profiles[name], fact, rules) for (seg, name), fact in candidates.items()]
     order = {name: i for i, name in enumerate(segments)}
     rows.sort(key=lambda r: (order[r["环节"]], -r["得分"], r["企业"]))
     for i, row in enumerate(rows):

@@ -355,7 +355,7 @@ def _sign_in(page, name: str, role: str) -> None:
 def test_a_viewer_cannot_reach_data_management_by_url(page, secured):
     url, _ = secured
     page.goto(f"{url}/data")
-    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+    page.get_by_label("密码").wait_for(timeout=60_000)  # the form's last field: the page has drawn
     body = page.inner_text("body")
     assert "用户名" in body and "隔膜" not in body and "数据管理" not in body  # nothing before signing in
     _sign_in(page, "链长办", "viewer")

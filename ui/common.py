@@ -15,6 +15,7 @@ from queries.chain_map import chain_map
 from queries.export import as_cells, export
 from queries.gaps import gaps
 from queries.layout import ChainLayout, chain_layout
+from queries.names import spellings
 from queries.progress import target_progress
 from queries.projects import project_tracking
 from queries.relations import impact, relations
@@ -55,12 +56,8 @@ def names(label: str) -> list[str]:
 def enterprises() -> tuple[dict[str, str], list[str]]:
     """Every enterprise name and alias -> the enterprise's name; and the names, local first."""
     rows = store().read(cypher("names"), {"label": "Enterprise"})
-    spelled = {}
-    for row in rows:
-        for name in [row["name"], *(row["aliases"] or [])]:
-            spelled.setdefault(name, row["name"])
     ordered = [r["name"] for r in sorted(rows, key=lambda r: (not r["local"], r["name"]))]
-    return spelled, ordered
+    return spellings(rows), ordered
 
 
 @st.cache_data(ttl=600, show_spinner=False)
