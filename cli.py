@@ -301,17 +301,19 @@ def synth_command(enterprises: int, regions: int, out: Path, seed: int, bad_shar
 @click.option("--sizes", default="10000,100000", show_default=True, help="Enterprise counts, comma-separated.")
 @click.option("--runs", default=20, show_default=True, type=click.IntRange(3, 1000), help="Runs per latency.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON here.")
+@click.option("--keep", is_flag=True, help="Keep each size's graph (bench_N), e.g. for scripts/bench_pages.py.")
 @_fail_cleanly
 @_needs("admin")
-def bench_command(sizes: str, runs: int, json_file: Path | None) -> None:
+def bench_command(sizes: str, runs: int, json_file: Path | None, keep: bool) -> None:
     """Load throughput (against a naive per-row loader), analysis latency p50/p95 and memory
     at each size, on synthetic directories in graphs of their own."""
     try:
         counts = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
     except ValueError:
         raise click.BadParameter(f"须为逗号分隔的整数 / comma-separated integers: {sizes!r}", param_hint="--sizes")
-    report = run_bench(counts, runs, log=lambda line: click.echo(line, err=True))
-    rows = [{"企业数": s["enterprises"], "导入 行/秒": s["import_directory"]["rows_per_second"],
+    report = run_bench(counts, runs, keep=keep, log=lambda line: click.echo(line, err=True))
+    rows = [{"企业数": s["enterprises"], "关系数": s["relationships"], "导入秒数": s["import_seconds"],
+             "导入 行/秒": s["import_directory"]["rows_per_second"],
              "逐行 行/秒": s["naive"]["rows_per_second"], "倍数": s["loader_vs_naive"],
              **{f"{k} p95 ms": v["p95_ms"] for k, v in s["latency"].items()},
              "导入内存 MB": s["loader_peak_memory_mb"],
@@ -534,9 +536,10 @@ def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
 @CHAIN
 @click.option("--weight", "weights", multiple=True, metavar="PART=N",
               help=f"Override a weight; parts: {', '.join(f'{k} ({v})' for k, v in PARTS.items())}.")
+@click.option("--top", type=click.IntRange(1), help="Only the first N of each segment (default: all).")
 @_analysis("analyst")
-def targets_command(segment: str | None, chain: str | None, weights: tuple[str, ...], as_json: bool,
-                    out: Path | None) -> None:
+def targets_command(segment: str | None, chain: str | None, weights: tuple[str, ...], top: int | None,
+                    as_json: bool, out: Path | None) -> None:
     """招商目标企业清单: outside enterprises ranked for a gap segment, or for every gap of a chain."""
     _one_of(segment=segment, chain=chain)
     chosen = load_settings().targets.weights.model_dump()
@@ -552,9 +555,9 @@ def targets_command(segment: str | None, chain: str | None, weights: tuple[str, 
             raise click.BadParameter(f"权重须为数字 / weight must be a number: {text!r}", param_hint="--weight")
     with _store() as store:
         if segment:
-            result = target_list(store, segment=resolve(store, "Segment", segment), weights=chosen)
+            result = target_list(store, segment=resolve(store, "Segment", segment), weights=chosen, top=top)
         else:
-            result = target_list(store, chain=resolve(store, "Chain", chain), weights=chosen)
+            result = target_list(store, chain=resolve(store, "Chain", chain), weights=chosen, top=top)
     _show(result, as_json, out)
 
 

@@ -184,7 +184,7 @@ class Schema(_Strict):
 
         if found := self.node_for_table(table):
             label, node = found
-            cols = [prop(name, spec, name == node.key) for name, spec in node.properties.items()]
+            cols = [prop(name, spec, name == node.key) for name, spec in node.properties.items() if spec.column]
             cols.sort(key=lambda c: c.header != node.properties[node.key].column)
             cols += [ref(link.column, link.other, link.required, link.list, link.example, link.description)
                      for link in node.links.values()]
@@ -193,7 +193,7 @@ class Schema(_Strict):
             _, rel = self.relationship_for_table(table)
             cols = [ref(rel.from_column, rel.start[0], True, False, rel.examples[0], rel.description),
                     ref(rel.to_column, rel.end[0], True, False, rel.examples[1], rel.description)]
-            cols += [prop(name, spec) for name, spec in rel.properties.items()]
+            cols += [prop(name, spec) for name, spec in rel.properties.items() if spec.column]
             provenance = self.user_provenance()
         return cols + [prop(name, spec) for name, spec in provenance.items()]
 

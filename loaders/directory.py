@@ -8,10 +8,11 @@ becomes SUPPLIES. Files are read in chunks, so memory does not grow with their s
 chunk is turned into the loaders' own tables (企业, 企业环节, 配套关系), validated by
 `loaders/validate.py` and written by `loaders/write.py`, as any dataset is.
 
-Without `skip_bad` everything is validated first and nothing is written if one row is bad.
-With it, bad rows go to the rejects file with their reasons and the good ones are written.
-Writes are MERGE on keys, chunk by chunk: an interrupted import is finished by running it
-again, and importing twice changes nothing.
+The whole import is one atomic unit (`store.atomic()`): it is written completely or not at
+all, even when killed. Without `skip_bad` one bad row fails it, after every chunk has been
+checked so that all problems are listed; with it, bad rows go to the rejects file with
+their reasons and the good ones are written. Writes are MERGE on keys: importing twice
+changes nothing. An enterprise named twice is an error, also across chunks.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from graph.errors import InvalidData
 from loaders.load import InvalidDataset
 from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile
 from loaders.synth import DIRECTORY_COLUMNS, MAPPING, SUPPLY_COLUMNS
-from loaders.validate import Problem, validate
-from loaders.write import Counts, StoreNames, write
+from loaders.validate import Problem, Validation, validate
+from loaders.write import Counts, StoreNames, count_producers, write
 
 CHUNK_ROWS = 20_000
 SEPARATORS = str.maketrans({c: "、" for c in ";；,，/|"})
@@ -82,19 +83,45 @@ class ImportResult:
 
 
 class _Names:
-    """The graph's names plus the enterprises the directory files will add (so that a supply
-    file may name them before they are written); aliases read once."""
+    """The graph's names plus this import's enterprises: where each was first named (to
+    report a repeat in a later chunk) and whether that row was good (a supply file may name
+    it before it is written, or when a bad row has stopped the writing); aliases read once.
+    Compact, as it holds every name of a national directory: (file index << 32 | row)."""
 
-    def __init__(self, store: Store, schema: Schema, pending: set[str] | None = None):
-        self.graph, self.pending = StoreNames(store, schema), pending or set()
+    def __init__(self, store: Store, schema: Schema):
+        self.graph = StoreNames(store, schema)
         self._aliases = self.graph.aliases()
+        self.files: list[str] = []
+        self.first: dict[str, int] = {}
+        self.bad: set[str] = set()  # names whose first row was bad
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
-        known = keys & self.pending if label == "Enterprise" else set()
+        known = {k for k in keys if k in self.first and k not in self.bad} if label == "Enterprise" else set()
         return known | self.graph.existing(label, keys - known)
 
     def aliases(self) -> dict[str, str]:
         return self._aliases
+
+    def repeated(self, file: str, names, numbers: list[int]) -> list[Problem]:
+        """Enterprises named in an earlier chunk (repeats inside a chunk are the validator's)."""
+        problems = []
+        for name, number in zip(names, numbers):
+            if (code := self.first.get(name)) is not None:
+                place, row = self.files[code >> 32], code & 0xFFFFFFFF
+                problems.append(Problem("error", file, None, number, "企业名称",
+                                        f"「{name}」重复（首次出现在 {place} 第{row}行）",
+                                        f"duplicate {name!r} (first in {place} row {row})"))
+        return problems
+
+    def add(self, file: str, names, numbers: list[int], bad_rows: set[int]) -> None:
+        if not self.files or self.files[-1] != file:
+            self.files.append(file)
+        index = (len(self.files) - 1) << 32
+        for name, number in zip(names, numbers):
+            if name not in self.first:
+                self.first[name] = index | number
+                if number in bad_rows:
+                    self.bad.add(name)
 
 
 def file_kind(path: Path) -> str:
@@ -207,57 +234,51 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     kinds = {Path(p): file_kind(Path(p)) for p in paths}
     files = sorted(kinds.items(), key=lambda item: item[1] != "directory")  # (path, kind), directories first
     dataset = dataset or files[0][0].stem
-    if not skip_bad:
-        _check_all(files, store, schema, table_map, local_city, chunk_rows)
     store.apply_schema(schema)
-    names = _Names(store, schema)
-    result = ImportResult()
-    reject_writer = _Rejects(rejects) if skip_bad else None
-    try:
+    result, problems = ImportResult(), []
+    with _Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit:
+        names = _Names(unit, schema)
         for path, kind in files:
+            file = str(path)
             for numbers, frame in _chunks(path, chunk_rows):
-                validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
+                def check(rows: list[int]) -> Validation:
+                    part = frame.iloc[[n - numbers[0] for n in rows]] if len(rows) < len(frame) else frame
+                    validation = validate(_tables(kind, part.reset_index(drop=True), rows, file, table_map, local_city),
+                                          schema, names)
+                    if kind == "directory":
+                        validation.problems += names.repeated(file, part["企业名称"], rows)
+                    return validation
+
+                validation = check(numbers)
                 bad = {p.row for p in validation.errors}
-                if bad:
-                    if None in bad:  # a problem of the whole file (a missing column): no row to skip
-                        raise InvalidDataset([_reported(p) for p in validation.errors])
+                if None in bad:  # a problem of the whole file (a missing column): no row to skip
+                    raise InvalidDataset([_reported(p) for p in validation.errors])
+                if bad and skip_bad:
                     for p in validation.errors:
                         reject_writer.add(frame.iloc[p.row - numbers[0]].to_dict(), _reported(p))
-                    good = [i for i, number in enumerate(numbers) if number not in bad]
-                    validation = validate(_tables(kind, frame.iloc[good].reset_index(drop=True),
-                                                  [numbers[i] for i in good], str(path), table_map, local_city),
-                                          schema, names)
-                written = write(store, validation, schema, dataset)
-                for name, counts in {**written.nodes, **written.relationships}.items():
-                    total = result.counts.setdefault(name, Counts())
-                    total.created, total.updated = total.created + counts.created, total.updated + counts.updated
-                    total.unchanged += counts.unchanged
+                    validation = check([n for n in numbers if n not in bad])
+                elif bad:
+                    problems += [_reported(p) for p in validation.errors]
+                if kind == "directory":
+                    names.add(file, frame["企业名称"], numbers, bad)
+                if not problems:  # once a row is bad without skip_bad, the rest is only checked
+                    _add(result.counts, write(unit, validation, schema, dataset))
                 result.rows += len(frame)
-                result.rejected += len(bad)
+                result.rejected += len(bad) if skip_bad else 0
                 if progress:
                     progress(len(frame))
-    finally:
-        if reject_writer:
-            reject_writer.close()
+        if problems:  # leaving the atomic block by an exception: nothing is written
+            raise InvalidDataset(problems)
+        count_producers(unit)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _check_all(files, store, schema, table_map, local_city, chunk_rows) -> None:
-    """Validate every chunk of every file before anything is written."""
-    pending: set[str] = set()
-    for path, kind in files:
-        if kind == "directory":
-            for _, frame in _chunks(path, chunk_rows):
-                pending |= set(frame.get("企业名称", pd.Series(dtype=str)))
-    names = _Names(store, schema, pending)
-    problems = []
-    for path, kind in files:
-        for numbers, frame in _chunks(path, chunk_rows):
-            validation = validate(_tables(kind, frame, numbers, str(path), table_map, local_city), schema, names)
-            problems += [_reported(p) for p in validation.errors]
-    if problems:
-        raise InvalidDataset(problems)
+def _add(totals: dict[str, Counts], written) -> None:
+    for name, counts in {**written.nodes, **written.relationships}.items():
+        total = totals.setdefault(name, Counts())
+        total.created, total.updated = total.created + counts.created, total.updated + counts.updated
+        total.unchanged += counts.unchanged
 
 
 class _Rejects:
@@ -269,6 +290,12 @@ class _Rejects:
         self.writer = csv.writer(self.file) if self.file else None
         if self.writer:
             self.writer.writerow(["文件", "行号", "列", "原因", "原始内容"])
+
+    def __enter__(self) -> _Rejects:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def add(self, row: dict, problem: Problem) -> None:
         if self.writer:

@@ -12,7 +12,7 @@ from graph.schema import Schema, load_schema
 from graph.store import Store
 from loaders.read import read_dataset
 from loaders.validate import Problem, Validation, validate
-from loaders.write import StoreNames, WriteSummary, write
+from loaders.write import StoreNames, WriteSummary, count_producers, write
 
 BUNDLED_DATASET = Path(__file__).resolve().parent.parent / "data" / "金昌市"
 
@@ -65,5 +65,6 @@ def load(paths: list[Path], store: Store, dataset: str | None = None, replace: b
     store.apply_schema(schema)  # constraints first: they guard the write itself
     with store.atomic() as unit:
         written = write(unit, validation, schema, dataset, replace)
+        count_producers(unit)
     warnings = [p for p in validation.problems if p.level == "warning"]
     return LoadResult(dataset, validation.rows_read, written, warnings, time.monotonic() - started)

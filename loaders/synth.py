@@ -8,7 +8,7 @@ benchmark without private data.
   out/配套关系.csv   about 0.7 × N supply relations between them (供应企业, 采购企业, 产品)
 The products are drawn, with a skewed (Zipf-like) distribution, from the keywords of the
 mapping table `data/映射/企业名录映射.csv` and from unmapped ones; a few buyers get most
-supply relations. `bad_share` corrupts that share of rows (wrong check character,
+supply relations (at most MAX_SUPPLIERS each). `bad_share` corrupts that share of rows (wrong check character,
 unreadable capital, empty name) to exercise `--skip-bad`. Same seed, same files.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -39,6 +40,9 @@ INDUSTRIES = {"3841": "锂离子电池制造", "3825": "光伏设备及元器件
               "6450": "互联网数据服务", "2624": "复混肥料制造", "1441": "液体乳制造"}
 TAGS = ["专精特新", "专精特新小巨人", "高新技术企业", "规上企业"]
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# Direct suppliers of one buyer at most: the largest manufacturers report a few thousand;
+# an uncapped Zipf draw would give the first buyer of a 1,000,000-firm directory 66,000.
+MAX_SUPPLIERS = 2000
 
 
 @dataclass(frozen=True)
@@ -108,13 +112,16 @@ def synthesize(out: Path, enterprises: int, regions: int = 12, seed: int = 1, ba
             writer.writerow(row)
     supplies = out / "配套关系.csv"
     buyers = [1 / (rank + 1) ** 1.1 for rank in range(len(names))]  # a few buyers take most supplies
-    pairs = set()
+    pairs, taken = set(), Counter()
     count = int(0.7 * len(names))
     chosen = chance.choices(range(len(names)), weights=buyers, k=count) if names else []
     with open(supplies, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(SUPPLY_COLUMNS)
         for buyer in chosen:
+            if taken[buyer] >= MAX_SUPPLIERS:
+                buyer = chance.randrange(len(names))
+            taken[buyer] += 1
             supplier = chance.randrange(len(names))
             if supplier != buyer and (supplier, buyer) not in pairs:
                 pairs.add((supplier, buyer))

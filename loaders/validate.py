@@ -25,6 +25,10 @@ TRUE_WORDS = {"是", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"否", "false", "no", "n", "0", "×"}
 LIST_SEPARATORS = re.compile(r"[、,，;；|]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_VALUES = {c: i for i, c in enumerate(CREDIT_CODE_ALPHABET)}
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
 README_SHEET = "说明"  # the template's explanation sheet, never data
 SOURCE_LABEL = "Source"
 CITED_IN = "CITED_IN"
@@ -98,10 +102,20 @@ def parse_cell(spec: PropertySpec, text: str):
     if spec.enum and value not in spec.enum:
         raise CellError(f"「{text}」不在可选值 {'、'.join(spec.enum)} 中",
                         f"{text!r} is not one of {', '.join(spec.enum)}")
-    if spec.format == "credit_code" and not uscc.is_valid(value):
+    if spec.format == "credit_code" and not valid_credit_code(value):
         raise CellError(f"统一社会信用代码「{text}」无效（长度、字符或校验位错误）",
                         f"invalid unified social credit code {text!r} (length, characters or check character)")
     return value
+
+
+def valid_credit_code(text: str) -> bool:
+    """GB 32100. The canonical form (18 upper-case characters, as directories print it) is
+    checked here, about 20 times faster than python-stdnum, which checks the rest (spaces,
+    lower case) and is the reference the tests compare with."""
+    if not CREDIT_CODE.fullmatch(text):
+        return uscc.is_valid(text)
+    total = sum(CREDIT_CODE_VALUES[c] * w for c, w in zip(text, CREDIT_CODE_WEIGHTS))
+    return CREDIT_CODE_ALPHABET[-total % 31] == text[17]
 
 
 def stored(name: str, spec: PropertySpec, value) -> dict:
@@ -271,6 +285,7 @@ class _Checker:
         required = [spec.column for prop, spec in node.properties.items() if spec.required or prop == node.key]
         required += [link.column for link in node.links.values() if link.required]
         ref_columns = {link.column for link in node.links.values()}
+        given = [(prop, spec) for prop, spec in node.properties.items() if spec.column in table.frame.columns]
         for where, values, refs, ok in self.rows(table, specs, required, ref_columns):
             source_refs, prov = self.provenance(where, values) if cited else ([], {})
             links = [(rel_type, link, _Ref(link.other, name, _Where(table, where.row, link.column)))
@@ -284,9 +299,8 @@ class _Checker:
             if not ok:
                 continue
             props = {}
-            for prop, spec in node.properties.items():
-                if spec.column in table.frame.columns:
-                    props |= stored(prop, spec, values.get(prop))
+            for prop, spec in given:
+                props |= stored(prop, spec, values.get(prop))
             self.result.nodes.setdefault(label, {})[key] = props
             if not cited:
                 continue
@@ -302,13 +316,13 @@ class _Checker:
         rel = self.schema.relationships[rel_type]
         specs = {**rel.properties, **self.schema.user_provenance()}
         columns = (rel.from_column, rel.to_column)
+        given = [(prop, spec) for prop, spec in rel.properties.items() if spec.column in table.frame.columns]
         for where, values, refs, ok in self.rows(table, specs, list(columns), set(columns)):
             source_refs, prov = self.provenance(where, values)
             self.refs += source_refs
             props = dict(prov)
-            for prop, spec in rel.properties.items():
-                if spec.column in table.frame.columns:
-                    props |= stored(prop, spec, values.get(prop))
+            for prop, spec in given:
+                props |= stored(prop, spec, values.get(prop))
             ends = [_Ref(label, refs[column], _Where(table, where.row, column))
                     for label, column in ((rel.start[0], rel.from_column), (rel.end[0], rel.to_column))]
             self.refs += [end for end in ends if end.name]

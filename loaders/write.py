@@ -32,6 +32,11 @@ STATEMENTS = {
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
     "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    # Segment.outside_producers and .local_producers (schema.yaml), after every load
+    "count_producers": ("MATCH (s:Segment) OPTIONAL MATCH (s)<-[:OPERATES_IN]-(e:Enterprise) "
+                        "WITH s, count(CASE WHEN NOT coalesce(e.local, false) THEN e END) AS outside, "
+                        "collect(CASE WHEN e.local THEN e.name END) AS locals "
+                        "SET s.outside_producers = outside, s.local_producers = locals"),
     # whole-graph backup and restore (loaders/backup.py)
     "all_nodes": "MATCH (n:{label}) RETURN properties(n) AS props",
     "all_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) "
@@ -112,6 +117,14 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
         store.write_batches(statement("delete_nodes", **node_identifiers(schema, label)), ({"key": k} for k in sorted(keys)))
         summary.nodes.setdefault(label, Counts()).deleted += len(keys)
     return summary
+
+
+def count_producers(store: Store) -> None:
+    """Keep on each segment its number of outside producers and its local producers' names:
+    maps and gap lists need both for every segment, and going through a national
+    directory's links on each view is slow (Enterprise.local has no index: FalkorDB's
+    index stops finding `false` in a graph made by GRAPH.COPY, as every load's is)."""
+    store.write(statement("count_producers"))
 
 
 def _classify(new: dict, old: dict, counts: Counts) -> list:

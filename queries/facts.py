@@ -19,7 +19,6 @@ STAGES = ("上游", "中游", "下游")
 class Producer:
     enterprise: str
     segment: str
-    local: bool
     leads: tuple[str, ...]  # chains it is the lead firm of
     region: str | None
     product: str | None
@@ -69,13 +68,9 @@ class Segment:
     demand_text: str | None
     illustrative: bool
     sources: tuple[str, ...]
-    producers: list[Producer] = field(default_factory=list)  # its own and its sub-segments'
+    outside_count: int  # outside producers of the segment itself (named in the target list)
+    producers: list[Producer] = field(default_factory=list)  # local ones, its own and its sub-segments'
     projects: list[SegmentProject] = field(default_factory=list)
-    outside_count: int = 0  # outside producers of the segment itself (their names only with outside=True)
-
-    @property
-    def local_producers(self) -> list[Producer]:
-        return [p for p in self.producers if p.local]
 
 
 @dataclass
@@ -90,19 +85,16 @@ class ChainFacts:
         return sorted(own, key=lambda s: (s.chain, STAGES.index(s.stage), s.name))
 
 
-def chain_facts(store: Store, chains: list[str] | None = None, outside: bool = False) -> ChainFacts:
-    """Facts for the named chains (already resolved) or, with None, for all of them. Outside
-    producers are counted; with `outside` they are listed too (a national directory holds
-    many: only the supply network needs them)."""
+def chain_facts(store: Store, chains: list[str] | None = None) -> ChainFacts:
+    """Facts for the named chains (already resolved) or, with None, for all of them. Local
+    producers are listed, outside ones only counted (a national directory holds millions)."""
     links = [Link(**{**row, "sources": tuple(row["sources"])})
              for row in store.read(cypher("feeds"), {"chains": chains})]
     also = sorted({name for link in links for name in (link.upstream, link.downstream)})
     segments = {row["name"]: Segment(**{**row, "sources": tuple(row["sources"])})
                 for row in store.read(cypher("segments"), {"chains": chains, "also": also})}
     names = list(segments)
-    for row in store.read(cypher("outside_counts"), {"segments": names}):
-        segments[row["segment"]].outside_count = int(row["count"])
-    for row in store.read(cypher("producers"), {"segments": names, "local_only": not outside}):
+    for row in store.read(cypher("producers"), {"segments": names}):
         _roll_up(segments, row["segment"], "producers",
                  Producer(**{**row, "leads": tuple(row["leads"]), "sources": tuple(row["sources"])}))
     for row in store.read(cypher("segment_projects"), {"segments": names}):

@@ -37,7 +37,7 @@ class Verdict:
 
 def classify(segment: Segment, rules: GapRules, without: frozenset[str] = frozenset()) -> Verdict:
     """The segment's status and why; `without` removes enterprises (for impact analysis)."""
-    producers = [p for p in segment.local_producers if p.enterprise not in without]
+    producers = [p for p in segment.producers if p.enterprise not in without]
     enterprises = list(dict.fromkeys(p.enterprise for p in producers))
     live = [pr for pr in segment.projects if not (pr.investors and set(pr.investors) <= without)]
     producing_all = [pr for pr in live if pr.status in rules.producing_statuses]
@@ -115,9 +115,9 @@ def gaps(store: Store, chain: str | None = None, rules: GapRules | None = None) 
     facts = chain_facts(store, None if chain is None else [chain])
     found = verdicts(facts, rules)
     rows = [{"产业链": s.chain, "环节": s.name, "阶段": s.stage, "状态": found[s.name].status,
-             "原因": found[s.name].reason, "本地企业": [p.enterprise for p in s.local_producers],
+             "原因": found[s.name].reason, "本地企业": [p.enterprise for p in s.producers],
              "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.projects],
-             "示例": s.illustrative or any(p.illustrative for p in s.local_producers),
+             "示例": s.illustrative or any(p.illustrative for p in s.producers),
              "来源": list(s.sources)} for s in facts.own()]
     table = pd.DataFrame(rows, columns=["产业链", "环节", "阶段", "状态", "原因", "本地企业", "项目", "示例", "来源"])
     counts = {status: int((table["状态"] == status).sum()) for status in STATUSES}

@@ -34,6 +34,7 @@ from queries.targets import target_list
 FONT_FILES = ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"]
 FONT = "CJK"
 GAP_STATUSES = ("缺失", "薄弱", "在建")
+PACK_TOP = 10  # candidates per gap segment in 一清单
 
 
 @dataclass
@@ -53,7 +54,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
         ["项目", "环节", "状态", "建设规模", "总投资（亿元）", "投资企业", "滞后规则", "示例", "来源"]]
     targets = target_progress(store, chain).table[
         ["指标名称", "目标值", "说明", "实际值", "统计期间", "完成率", "时序进度", "进度状态", "来源"]]
-    candidates = target_list(store, chain=chain).table[["排名", "环节", "企业", "得分", "推荐理由", "示例", "来源"]]
+    candidates = target_list(store, chain=chain, top=PACK_TOP).table[["排名", "环节", "企业", "得分", "推荐理由", "示例", "来源"]]
     policies = pd.DataFrame(store.read(cypher("policies"), {"chain": chain}),
                             columns=["name", "kind", "amount", "issuer", "date", "illustrative", "sources"]).rename(
         columns={"name": "名称", "kind": "类型", "amount": "规模", "issuer": "发布单位", "date": "日期",

@@ -1,9 +1,13 @@
-// Enterprises producing in the given segments (only local ones when $local_only), with
-// the chains each one leads.
-// params: {"segments": ["隔膜", "电芯"], "local_only": false}
-MATCH (e:Enterprise)-[o:OPERATES_IN]->(s:Segment)
-WHERE s.name IN $segments AND (NOT $local_only OR e.local = true)
-RETURN s.name AS segment, e.name AS enterprise, coalesce(e.local, false) AS local,
+// Local enterprises producing in the given segments, with the chains each one leads.
+// Found by name from Segment.local_producers (kept by the writer): a national directory
+// links a segment to a hundred thousand outside firms.
+// params: {"segments": ["隔膜", "电芯"]}
+MATCH (s:Segment)
+WHERE s.name IN $segments
+UNWIND coalesce(s.local_producers, []) AS name
+WITH s.name AS segment, name  // a fresh match: from the enterprise, not from the segment's many links
+MATCH (e:Enterprise {name: name})-[o:OPERATES_IN]->(s:Segment {name: segment})
+RETURN s.name AS segment, e.name AS enterprise,
        [(e)-[:LEADS]->(c:Chain) | c.name] AS leads, e.region AS region,
        o.product AS product, o.capacity AS capacity, o.capacity_unit AS capacity_unit,
        o.capacity_text AS capacity_text, o.output_text AS output_text,

@@ -1,9 +1,11 @@
 """配套关系 of an enterprise, and the impact of losing it.
 
-The supply network is pulled from the graph into networkx: an edge A → B when A
-supplies B (SUPPLIES, 实际配套) or when A produces a segment that FEEDS a segment B
-produces and one of them is local (潜在配套, inferred from the chain). Suppliers and customers are the
-enterprises within N hops upstream and downstream.
+The supply network is pulled into networkx around the enterprise asked about, hop by hop
+through the name index, so its cost follows the neighbourhood and not the graph (a
+national directory holds millions of firms). An edge A → B when A supplies B (SUPPLIES,
+实际配套), or when A and B are both local and A produces a segment that FEEDS a segment
+B produces (潜在配套, inferred from the chain). Outside producers of a neighbouring
+segment are not 配套 of the city yet: they are the target list's candidates.
 
 Impact of losing an enterprise: every segment's gap status is recomputed without it;
 segments that lose their last local producer are reported with the downstream segments
@@ -23,35 +25,34 @@ from queries.result import Result
 from queries.settings import GapRules, load_settings
 
 ACTUAL, POTENTIAL = "实际配套", "潜在配套"
+UPSTREAM, DOWNSTREAM = "供应商", "客户"
 
 
-def supply_network(store: Store, facts: ChainFacts) -> nx.DiGraph:
-    """Enterprises as nodes (attribute `local`); edges carry `actual` products and
-    `potential` segment links ("隔膜→电芯"), and their sources."""
+def local_network(facts: ChainFacts) -> nx.DiGraph:
+    """Local enterprises (attribute `local`) and the inferred links between them; edges
+    carry `actual` products and `potential` segment links ("隔膜→电芯"), and their sources."""
     graph = nx.DiGraph()
-    producers: dict[str, list] = {}
-    for segment in facts.segments.values():
-        for p in segment.producers:  # a sub-segment's producers also make the segment
-            graph.add_node(p.enterprise, local=p.local)
-            producers.setdefault(segment.name, []).append(p)
-    for link in facts.links:
-        ups, downs = producers.get(link.upstream, []), producers.get(link.downstream, [])
-        # inferred links touch a local firm: outside pairs are neither 配套 of this city nor
-        # bounded (a national directory would make them quadratic), so only local ends are walked
-        pairs = [(a, b) for a in ups if a.local for b in downs] + [(a, b) for b in downs if b.local
-                                                                   for a in ups if not a.local]
-        for a, b in pairs:
-            if a.enterprise != b.enterprise:
-                _edge(graph, a.enterprise, b.enterprise, "potential", f"{link.upstream}→{link.downstream}",
-                      link.sources)
-    unseen = set()
-    for row in store.read(cypher("supplies")):
-        unseen.update(name for name in (row["supplier"], row["buyer"]) if name not in graph)
-        _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or "（产品未填）", row["sources"])
-    if unseen:
-        for row in store.read(cypher("enterprise"), {"names": sorted(unseen)}):
-            graph.nodes[row["name"]]["local"] = row["local"]
+    graph.add_nodes_from((p.enterprise for s in facts.segments.values() for p in s.producers), local=True)
+    for link in facts.links:  # a sub-segment's producers also make the segment (facts roll them up)
+        for a in facts.segments[link.upstream].producers:
+            for b in facts.segments[link.downstream].producers:
+                if a.enterprise != b.enterprise:
+                    _edge(graph, a.enterprise, b.enterprise, "potential", f"{link.upstream}→{link.downstream}",
+                          link.sources)
     return graph
+
+
+def add_supplies(store: Store, graph: nx.DiGraph, names: set[str], direction: str) -> set[str]:
+    """Add the SUPPLIES relations into (供应商) or out of (客户) `names`; returns the
+    enterprises found at their other end."""
+    query = cypher("suppliers_of" if direction == UPSTREAM else "customers_of")
+    found = set()
+    for row in store.read(query, {"names": sorted(names)}):
+        for end in ("supplier", "buyer"):
+            graph.add_node(row[end], local=row[f"{end}_local"])
+        _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or "（产品未填）", row["sources"])
+        found.add(row["supplier"] if direction == UPSTREAM else row["buyer"])
+    return found
 
 
 def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> None:
@@ -64,25 +65,34 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
     """Suppliers and customers of `enterprise` (already resolved) up to `hops` away."""
-    graph = supply_network(store, chain_facts(store, outside=True))
+    graph = local_network(chain_facts(store))
     rows = []
-    if enterprise in graph:
-        for direction, view in (("供应商", graph.reverse(copy=False)), ("客户", graph)):
-            paths = nx.single_source_shortest_path(view, enterprise, cutoff=hops)
-            for other, path in sorted(paths.items(), key=lambda item: (len(item[1]), item[0])):
-                if other == enterprise:
-                    continue
-                chain = path[::-1] if direction == "供应商" else path
-                edges = [graph.edges[a, b] for a, b in zip(chain, chain[1:])]
-                rows.append({"方向": direction, "企业": other, "本地": graph.nodes[other].get("local", False),
-                             "跳数": len(path) - 1,
-                             "关系": ACTUAL if all(e["actual"] for e in edges) else POTENTIAL,
-                             "经由": "；".join(e["actual"][0] if e["actual"] else e["potential"][0] for e in edges),
-                             "路径": " → ".join(chain),
-                             "来源": list(dict.fromkeys(s for e in edges for s in e["sources"]))})
+    for direction in (UPSTREAM, DOWNSTREAM):
+        frontier, seen = {enterprise}, {enterprise}
+        for _ in range(hops):  # every edge within `hops` of the enterprise, in this direction
+            found = add_supplies(store, graph, frontier, direction)
+            neighbours = graph.predecessors if direction == UPSTREAM else graph.successors
+            found |= {n for name in frontier if name in graph for n in neighbours(name)}
+            frontier = found - seen
+            seen |= frontier
+        if enterprise not in graph:
+            continue
+        view = graph.reverse(copy=False) if direction == UPSTREAM else graph
+        paths = nx.single_source_shortest_path(view, enterprise, cutoff=hops)
+        for other, path in sorted(paths.items(), key=lambda item: (len(item[1]), item[0])):
+            if other == enterprise:
+                continue
+            chain = path[::-1] if direction == UPSTREAM else path
+            edges = [graph.edges[a, b] for a, b in zip(chain, chain[1:])]
+            rows.append({"方向": direction, "企业": other, "本地": graph.nodes[other].get("local", False),
+                         "跳数": len(path) - 1,
+                         "关系": ACTUAL if all(e["actual"] for e in edges) else POTENTIAL,
+                         "经由": "；".join(e["actual"][0] if e["actual"] else e["potential"][0] for e in edges),
+                         "路径": " → ".join(chain),
+                         "来源": list(dict.fromkeys(s for e in edges for s in e["sources"]))})
     table = pd.DataFrame(rows, columns=["方向", "企业", "本地", "跳数", "关系", "经由", "路径", "来源"])
     summary = {"企业": enterprise, "跳数上限": hops}
-    for direction in ("供应商", "客户"):
+    for direction in (UPSTREAM, DOWNSTREAM):
         found = table[table["方向"] == direction]
         summary |= {f"{direction}数": len(found), f"本地{direction}数": int(found["本地"].sum())}
     return Result(f"{enterprise}配套关系", {"配套关系": table}, summary)
@@ -91,7 +101,7 @@ def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
 def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Result:
     """What the city loses if `enterprise` (already resolved) leaves."""
     rules = rules or load_settings().gaps
-    facts = chain_facts(store, outside=True)
+    facts = chain_facts(store)
     before = verdicts(facts, rules)
     after = verdicts(facts, rules, without=frozenset([enterprise]))
     segment_graph = nx.DiGraph((link.upstream, link.downstream) for link in facts.links)
@@ -113,11 +123,13 @@ def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Resu
 
     firms = []
     for link in (link for link in facts.links if link.upstream in lost):
-        for p in facts.segments[link.downstream].local_producers:
+        for p in facts.segments[link.downstream].producers:
             if p.enterprise != enterprise:
                 firms.append({"企业": p.enterprise, "失去的投入": link.upstream, "关系": POTENTIAL,
                               "说明": f"「{link.upstream}」仅由{enterprise}本地生产，{p.enterprise}的「{link.downstream}」需外购"})
-    graph = supply_network(store, facts)
+    graph = local_network(facts)
+    buyers = add_supplies(store, graph, {enterprise}, DOWNSTREAM)
+    add_supplies(store, graph, buyers, UPSTREAM)
     for buyer in (graph.successors(enterprise) if enterprise in graph else []):
         local_suppliers = {a for a in graph.predecessors(buyer)
                            if graph.nodes[a].get("local") and graph.edges[a, buyer]["actual"]}

@@ -6,6 +6,6 @@ WHERE $chains IS NULL OR c.name IN $chains OR s.name IN $also
 OPTIONAL MATCH (s)-[:SUBSEGMENT_OF]->(parent:Segment)
 RETURN s.name AS name, s.stage AS stage, s.note AS note, c.name AS chain, parent.name AS parent,
        s.local_demand AS demand, s.local_demand_unit AS demand_unit, s.local_demand_text AS demand_text,
-       coalesce(s.illustrative, false) AS illustrative,
+       coalesce(s.outside_producers, 0) AS outside_count, coalesce(s.illustrative, false) AS illustrative,
        [(s)-[:CITED_IN]->(src:Source) | src.id] AS sources
 ORDER BY chain, name

@@ -23,6 +23,7 @@ from queries.settings import TargetRules, Weights, load_settings
 # part name -> column header
 PARTS = {"produces": "生产该环节", "supplies_local": "已为本地配套", "scale": "规模", "listed": "上市",
          "specialised": "专精特新", "region": "地区偏好", "pipeline": "已在项目库"}
+ALL = 2**31 - 1  # the LIMIT of a list without `top` (FalkorDB reads no more than 31 bits)
 COLUMNS = ["排名", "环节", "企业", "得分", *PARTS.values(), "推荐理由", "地区", "主要产品", "示例", "来源"]
 
 
@@ -43,24 +44,14 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
         found = verdicts(facts, load_settings().gaps)
         segments = [s.name for s in facts.own() if found[s.name].status in rules.gap_statuses]
 
-    candidates: dict[tuple[str, str], dict] = {}
-    for row in store.read(cypher("target_candidates"), {"segments": segments}):
-        c = candidates.setdefault((row["segment"], row["enterprise"]),
-                                  {"produces": False, "product": None, "sources": [], "illustrative": False})
-        c["produces"] |= row["produces"]
-        c["product"] = c["product"] or row["product"]
-        c["sources"] = list(dict.fromkeys(c["sources"] + row["sources"]))
-        c["illustrative"] |= row["illustrative"]
-    names = sorted({name for _, name in candidates})
-    profiles = {row["name"]: row for row in store.read_batches(cypher("candidates"), names)}
-
-    rows = [_score(seg, profiles[name], fact, rules) for (seg, name), fact in candidates.items()]
-    order = {name: i for i, name in enumerate(segments)}
-    rows.sort(key=lambda r: (order[r["环节"]], -r["得分"], r["企业"]))
-    for i, row in enumerate(rows):
-        row["排名"] = 1 if i == 0 or rows[i - 1]["环节"] != row["环节"] else rows[i - 1]["排名"] + 1
-    if top is not None:
-        rows = [row for row in rows if row["排名"] <= top]
+    rows = []
+    for name in segments:
+        found = _candidates(store, name, rules, top)
+        profiles = {row["name"]: row for row in store.read_batches(cypher("candidates"), sorted(found))}
+        scored = sorted((_score(name, profiles[firm], fact, rules) for firm, fact in found.items()),
+                        key=lambda scored: (-scored[0], scored[1]["企业"]))
+        for rank, (_, row) in enumerate(scored[:top], start=1):
+            rows.append(row | {"排名": rank})
     table = pd.DataFrame(rows, columns=COLUMNS)
 
     cited = sorted({s for row in rows for s in row["来源"]})
@@ -76,17 +67,39 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     return Result(f"{chain or segment}招商目标企业清单", {"招商目标": table, "来源": sources}, summary)
 
 
-def _score(segment: str, profile: dict, found: dict, rules: TargetRules) -> dict:
+def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None) -> dict[str, dict]:
+    """enterprise -> what makes it a candidate for `segment`: the producers that rank
+    first on their own parts, and every candidate tied to the city (see the two queries)."""
+    weights = rules.weights
+    own = {"weights": {"scale": weights.scale, "listed": weights.listed, "specialised": weights.specialised,
+                       "region": weights.region},
+           "full_at": float(rules.scale_full_at), "listed": rules.listed_tags,
+           "specialised": [[tag, float(value)] for tag, value in rules.specialised_tags.items()],
+           "regions": rules.preferred_regions}
+    rows = store.read(cypher("target_producers"), {"segment": segment, "limit": top or ALL, **own})
+    found: dict[str, dict] = {}
+    for row in rows + store.read(cypher("target_linked"), {"segment": segment}):
+        c = found.setdefault(row["enterprise"], {"produces": False, "product": None, "sources": [],
+                                                 "illustrative": False})
+        c["produces"] |= row["produces"]
+        c["product"] = c["product"] or row["product"]
+        c["sources"] = list(dict.fromkeys(c["sources"] + row["sources"]))
+        c["illustrative"] |= row["illustrative"]
+    return found
+
+
+def _score(segment: str, profile: dict, found: dict, rules: TargetRules) -> tuple[float, dict]:
+    """(exact score, the list's row); the parts as target_producers.cypher computes them."""
     tags = profile["tags"]
     capital = profile["capital"]
-    specialised = [value for tag, value in rules.specialised_tags.items() if any(tag in t for t in tags)]
     region = profile["region"] or ""
     parts = {
         "produces": float(found["produces"]),
         "supplies_local": float(bool(profile["supplies_local"])),
         "scale": min(1.0, capital / rules.scale_full_at) if capital else 0.0,
         "listed": float(any(t in rules.listed_tags for t in tags)),
-        "specialised": max(specialised, default=0.0),
+        "specialised": max((float(value) for tag, value in rules.specialised_tags.items()
+                            if any(tag in t for t in tags)), default=0.0),
         "region": float(any(r in region for r in rules.preferred_regions)),
         "pipeline": float(bool(profile["pipeline"])),
     }
@@ -100,9 +113,8 @@ def _score(segment: str, profile: dict, found: dict, rules: TargetRules) -> dict
         "pipeline": f"已在招商项目库：{'、'.join(profile['pipeline'])}",
     }
     weights = rules.weights.model_dump()
-    total = sum(weights.values()) or 1
-    return {"环节": segment, "企业": profile["name"],
-            "得分": round(sum(weights[k] * v for k, v in parts.items()) / total * 100, 1),
+    score = sum(weights[k] * v for k, v in parts.items()) / (sum(weights.values()) or 1) * 100
+    return score, {"环节": segment, "企业": profile["name"], "得分": round(score, 1),
             **{PARTS[k]: round(v, 2) for k, v in parts.items()},
             "推荐理由": [reasons[k] for k, v in parts.items() if v > 0],
             "地区": profile["region"], "主要产品": found["product"],

@@ -136,14 +136,19 @@ def test_enterprise_supply_rate_uses_its_parent_segments_inputs(city):
 def test_suppliers_and_customers_within_hops(city):
     result = relations(city, "电芯丁", hops=2)
     rows = {(r["方向"], r["企业"]): r for r in result.table.to_dict("records")}
+    # 隔膜外 makes 隔膜 (→ 电芯) but is outside and supplies nobody: a candidate, not 配套
     assert {k: r["跳数"] for k, r in rows.items()} == {
-        ("供应商", "正极甲"): 1, ("供应商", "正极乙"): 1, ("供应商", "隔膜外"): 1, ("供应商", "隔膜小"): 1,
+        ("供应商", "正极甲"): 1, ("供应商", "正极乙"): 1, ("供应商", "隔膜小"): 1,
         ("供应商", "前驱丙"): 2, ("客户", "模组戊"): 1, ("客户", "模组己"): 1}
-    assert rows[("供应商", "隔膜小")]["关系"] == "实际配套"  # a SUPPLIES row
-    assert rows[("供应商", "正极乙")]["关系"] == "潜在配套"  # inferred from 正极 → 电芯
+    assert rows[("供应商", "隔膜小")]["关系"] == "实际配套"  # a SUPPLIES row, from outside
+    assert rows[("供应商", "正极乙")]["关系"] == "潜在配套"  # inferred from 正极 → 电芯, both local
     assert {k: result.summary[k] for k in ("供应商数", "本地供应商数", "客户数", "本地客户数")} == {
-        "供应商数": 5, "本地供应商数": 3, "客户数": 2, "本地客户数": 2}
-    assert len(relations(city, "电芯丁", hops=1).table) == 6
+        "供应商数": 4, "本地供应商数": 3, "客户数": 2, "本地客户数": 2}
+    assert len(relations(city, "电芯丁", hops=1).table) == 5
+    # from the outside supplier: its customer, then that customer's local customers
+    outward = relations(city, "隔膜小", hops=2).table
+    assert sorted(zip(outward["方向"], outward["企业"], outward["跳数"])) == [
+        ("客户", "模组己", 2), ("客户", "模组戊", 2), ("客户", "电芯丁", 1)]
 
 
 def test_losing_the_lead_firm(city):

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+from graph import connect
 from tests.conftest import run_cli
 
 
-def test_bench_reports_throughput_latency_and_memory(cli_env, tmp_path):
+def test_bench_reports_throughput_latency_and_memory(cli_env, settings, tmp_path):
     out = tmp_path / "bench.json"
-    done = run_cli("bench", "--sizes", "300", "--runs", "3", "--json", str(out), env=cli_env, check=True)
+    done = run_cli("bench", "--sizes", "300", "--runs", "3", "--json", str(out), "--keep", env=cli_env, check=True)
     assert "倍数" in done.stdout
     [size] = json.loads(out.read_text(encoding="utf-8"))["sizes"]
-    assert size["enterprises"] == 300
+    assert size["enterprises"] == 300 and size["relationships"] > 2 * 300 and size["import_seconds"] > 0
     assert size["import_directory"]["rows_per_second"] > 0 and size["naive"]["rows_per_second"] > 0
     assert size["loader_vs_naive"] > 0 and size["loader_peak_memory_mb"] > 0
     assert set(size["latency"]) == {"chain_map", "gaps_of_a_chain", "supply_rate", "target_list_top_100",
                                     "relations_2_hops"}
     assert all(v["p95_ms"] >= v["p50_ms"] > 0 for v in size["latency"].values())
     assert size["server_memory_mb"]["peak_mb"] > 0
+    with connect(dataclasses.replace(settings, graph_name="bench_300")) as kept:  # --keep
+        assert kept.read("MATCH (e:Enterprise) RETURN count(e) AS n")[0]["n"] > 300
+        kept.drop_graph()

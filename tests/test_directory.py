@@ -14,6 +14,7 @@ from loaders.backup import graph_hash
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, load
 from loaders.synth import DIRECTORY_COLUMNS, synthesize
+from queries.targets import target_list
 from tests.conftest import run_cli
 
 
@@ -125,3 +126,17 @@ def test_cli_import_with_progress_and_rejects(cli_env, tmp_path):
     assert (tmp_path / "企业名录_错误行.csv").is_file()
     refused = run_cli("import-directory", str(tmp_path / "企业名录.csv"), env=cli_env)
     assert refused.returncode == 2 and "未写入任何数据" in refused.stderr
+
+
+def test_a_target_lists_first_n_are_the_full_lists_first_n(city, tmp_path):
+    """The first N are read by score in Cypher, the firms tied to the city in full (queries/
+    targets.py): the result must be the full list cut at N, whatever the weights."""
+    made = synthesize(tmp_path, 3000)
+    import_directory([made.directory, made.supplies], city, local_city="金昌市")  # some supply local firms
+    for weights in (None, {"produces": 40, "supplies_local": 15, "scale": 15, "listed": 10, "specialised": 10,
+                           "region": 5, "pipeline": 5}, {"produces": 1, "scale": 0, "listed": 0, "specialised": 30,
+                                                           "region": 50, "supplies_local": 0, "pipeline": 90}):
+        full = target_list(city, segment="隔膜", weights=weights).table
+        first = target_list(city, segment="隔膜", weights=weights, top=25).table
+        assert len(full) > 100 and full["已为本地配套"].sum() > 0
+        assert first.equals(full.head(25))

@@ -11,6 +11,7 @@ import os
 import random
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -18,6 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graph import EmbeddedServer, connect
+from loaders.load import BUNDLED_DATASET, load
 from tests.conftest import CHAINKG, PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
 
 EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
@@ -164,3 +166,25 @@ def test_export_for_neo4j_admin_import(cli_env, tmp_path):
     with open(out / "nodes_Enterprise.csv", encoding="utf-8") as f:
         assert "aliases:string[]" in next(csv.reader(f))
     assert "--relationships=FEEDS=rels_FEEDS_Segment_Segment.csv" in (out / "import-args.txt").read_text()
+
+
+def test_a_load_waits_for_the_servers_journal_rewrite(tmp_path, reference):
+    """FalkorDB's GRAPH.COPY (a load's staging copy) hangs the whole server when it runs
+    beside another fork, such as a journal rewrite: the load must wait for it instead."""
+    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
+    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    server.start()
+    try:
+        with connect(settings) as store:
+            store.write("UNWIND range(1, 1000000) AS i CREATE (:Ballast {n: i})")  # a rewrite that lasts
+            raw = store._db.connection
+            raw.execute_command("BGREWRITEAOF")
+            assert raw.info("persistence")["aof_rewrite_in_progress"] == 1
+            loading = threading.Thread(target=load, args=([BUNDLED_DATASET], store), daemon=True)
+            loading.start()
+            loading.join(timeout=120)
+            assert not loading.is_alive() and raw.ping()
+            store.write("MATCH (b:Ballast) DELETE b")
+        assert _hash(settings_env(settings)) == reference
+    finally:
+        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy
 import pytest
 
 from graph import QueryError, ReadOnlyViolation, load_schema
@@ -39,6 +40,16 @@ def test_parameters_are_stored_verbatim(any_store):
     any_store.write("CREATE (:Chain {id: 'other', name: 'kept'})")
     assert any_store.read("MATCH (c:Chain {id: 'c'}) RETURN c.name AS name") == [{"name": hostile}]
     assert any_store.read("MATCH (c:Chain) RETURN count(c) AS n") == [{"n": 2}]
+
+
+def test_typed_parameters_round_trip(any_store):
+    props = {"flag": True, "off": False, "small": 1.5e-05, "big": 12345678901234, "negative": -3, "none": None,
+             "tags": ["专精特新", 'a"b', "c\\d"], "share": numpy.float64(0.25)}
+    any_store.write("UNWIND $rows AS row CREATE (c:Chain {id: row.id}) SET c += row.props",
+                    {"rows": [{"id": "t", "props": props}]})
+    stored = any_store.read("MATCH (c:Chain {id: 't'}) RETURN properties(c) AS p")[0]["p"]
+    assert stored == {"id": "t"} | {k: v for k, v in props.items() if v is not None}
+    assert type(stored["flag"]) is bool and type(stored["big"]) is int
 
 
 def test_write_batches_unwinds_every_row(any_store):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from stdnum.cn import uscc
 
 from graph import load_schema
 from graph.schema import PropertySpec
 from loaders.read import UnreadableFile, read_dataset
-from loaders.validate import CellError, parse_cell, validate
+from loaders.validate import CellError, parse_cell, valid_credit_code, validate
 
 TINY = Path(__file__).parent / "fixtures" / "tiny_dataset"
 
@@ -191,3 +193,14 @@ def test_quantities_refused(unit, text):
 def test_cells_refused(kind, text):
     with pytest.raises(CellError):
         parse_cell(PropertySpec(type=kind), text)
+
+
+def test_credit_code_check_agrees_with_python_stdnum():
+    chance = random.Random(5)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    codes = ["91350100M000100Y43", "91350100m000100y43", "9135 0100 M000100Y43", "", "123", "I1350100M000100Y43"]
+    for i in range(20_000):
+        body = "".join(chance.choice("0123456789") for _ in range(8)) + "".join(chance.choice(alphabet) for _ in range(9))
+        codes.append(body + (uscc.calc_check_digit(body) if i % 2 else chance.choice(alphabet + "IOZ")))
+    assert [valid_credit_code(c) for c in codes] == [uscc.is_valid(c) for c in codes]
+    assert 9_000 < sum(map(valid_credit_code, codes)) < 11_000  # both kinds were generated

@@ -37,7 +37,7 @@ if chain:
         show_table(projects[projects["环节"] == chosen].drop(columns=["环节"]), key="projects")
         if row["状态"] in ("缺失", "薄弱", "在建"):
             st.markdown("**招商候选企业**")
-            candidates = analysis("targets", segment=chosen).table
+            candidates = analysis("targets", segment=chosen, top=20).table
             show_table(candidates[["排名", "企业", "得分", "推荐理由", "示例", "来源"]], key="candidates")
     with st.expander("全部环节与上下游关系"):
         show_table(segments, key="segments")

@@ -12,6 +12,8 @@ from queries.settings import load_settings
 from queries.targets import PARTS
 from ui.common import analysis, download, filtered, show_table
 
+LIST_TOP = 200  # rows a page can draw; a national directory gives a gap tens of thousands
+
 st.title("缺链补链 / 招商目标")
 table = analysis("gaps").table
 left, middle, right = st.columns(3)
@@ -31,12 +33,13 @@ if segment:
     if not any(weights.values()):
         st.error("权重不能全为 0。")
     else:
-        result = analysis("targets", segment=segment, weights=weights)
+        result = analysis("targets", segment=segment, weights=weights, top=LIST_TOP)
         if result.table.empty:
             st.info("图中没有生产该环节或投资相关项目的外地企业。可在“数据管理”页导入企业名录。")
         else:
             best = result.table.iloc[0]
             st.markdown(f"排名第一：**{best['企业']}**（{best['得分']:g} 分）")
             show_table(result.table, key="targets")
-            st.caption(result.summary["得分公式"])
+            st.caption(f"{result.summary['得分公式']}。显示并导出前 {LIST_TOP} 名；完整清单："
+                       f"`chainkg targets --segment {segment} --out 清单.xlsx`")
             download(result, f"{segment}招商目标企业清单_{dt.date.today():%Y%m%d}.xlsx", "导出招商目标清单（Excel）")

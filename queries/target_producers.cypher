@@ -1,0 +1,20 @@
+// Outside producers of a segment, best first by the score parts an enterprise holds by
+// itself (scale, listed, specialised, region; `own` below, computed as targets._own does),
+// then by name; the first $limit. Parts that need other nodes come from target_linked.
+// params: {"segment": "隔膜", "limit": 100, "weights": {"scale": 15, "listed": 10, "specialised": 10, "region": 5}, "full_at": 10.0, "listed": ["上市"], "specialised": [["小巨人", 1.0], ["专精特新", 0.5]], "regions": ["甘肃"]}
+MATCH (:Segment {name: $segment})<-[o:OPERATES_IN]-(e:Enterprise)
+WITH e, o WHERE NOT coalesce(e.local, false)  // after WITH: FalkorDB would scan every enterprise first
+WITH e, o, e.tags AS tags, e.registered_capital AS capital, e.region AS region
+WITH e, o, $weights.scale * (CASE WHEN capital IS NULL OR capital = 0 THEN 0.0
+                                  WHEN capital >= $full_at THEN 1.0 ELSE capital / $full_at END)
+         + (CASE WHEN tags IS NULL OR tags = [] THEN 0.0  // most directory firms carry no tags
+            ELSE $weights.listed * (CASE WHEN any(t IN tags WHERE t IN $listed) THEN 1.0 ELSE 0.0 END)
+               + $weights.specialised * reduce(best = 0.0, pair IN $specialised |
+                   CASE WHEN pair[1] > best AND any(t IN tags WHERE t CONTAINS pair[0]) THEN pair[1] ELSE best END)
+            END)
+         + $weights.region * (CASE WHEN region IS NOT NULL AND any(r IN $regions WHERE region CONTAINS r)
+                              THEN 1.0 ELSE 0.0 END) AS own
+ORDER BY own DESC, e.name
+LIMIT $limit
+RETURN e.name AS enterprise, true AS produces, o.product AS product,
+       coalesce(o.source, []) AS sources, coalesce(o.illustrative, false) AS illustrative
