@@ -106,7 +106,7 @@ class _Names:
         """Enterprises named in an earlier chunk (repeats inside a chunk are the validator's)."""
         problems = []
         for name, number in zip(names, numbers):
-            if (code := self.first.get(name)) is not None:
+            if name and (code := self.first.get(name)) is not None:  # an empty name is reported as such
                 place, row = self.files[code >> 32], code & 0xFFFFFFFF
                 problems.append(Problem("error", file, None, number, "企业名称",
                                         f"「{name}」重复（首次出现在 {place} 第{row}行）",
@@ -118,7 +118,7 @@ class _Names:
             self.files.append(file)
         index = (len(self.files) - 1) << 32
         for name, number in zip(names, numbers):
-            if name not in self.first:
+            if name and name not in self.first:
                 self.first[name] = index | number
                 if number in bad_rows:
                     self.bad.add(name)

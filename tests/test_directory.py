@@ -84,6 +84,7 @@ def test_skip_bad_writes_the_good_rows_and_lists_every_bad_one(city, tmp_path):
     imported = city.read("MATCH (e:Enterprise {dataset: '企业名录'}) RETURN count(e) AS n")[0]["n"]
     assert imported == 3000 - made.bad_rows
     assert result.rejected == len({(r["文件"], r["行号"]) for r in bad})
+    assert not [r for r in bad if "「」" in r["原因"]]  # an empty name is empty, not a repeat of another
     for row in bad:  # every reported row really is bad: its cells are kept as they were
         cells = json.loads(row["原始内容"])
         if row["列"] == "统一社会信用代码":
@@ -140,3 +141,19 @@ def test_a_target_lists_first_n_are_the_full_lists_first_n(city, tmp_path):
         first = target_list(city, segment="隔膜", weights=weights, top=25).table
         assert len(full) > 100 and full["已为本地配套"].sum() > 0
         assert first.equals(full.head(25))
+
+
+def test_an_enterprise_named_again_in_a_later_chunk_is_a_bad_row(city, tmp_path):
+    made = synthesize(tmp_path, 1000)
+    rows = _rows(made.directory)
+    with open(made.directory, "a", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerow([rows[0][c] for c in DIRECTORY_COLUMNS])  # file row 1002, chunk 4
+    with pytest.raises(InvalidDataset) as caught:
+        import_directory([made.directory], city, chunk_rows=300)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (1002, "企业名称") and "第2行" in problem.zh
+    rejects = tmp_path / "错误行.csv"
+    result = import_directory([made.directory], city, chunk_rows=300, skip_bad=True, rejects=rejects)
+    assert result.rejected == 1 and [r["行号"] for r in _rows(rejects)] == ["1002"]
+    assert city.read("MATCH (e:Enterprise {name: $n}) RETURN e.credit_code AS code",
+                     {"n": rows[0]["企业名称"]}) == [{"code": rows[0]["统一社会信用代码"]}]

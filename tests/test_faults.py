@@ -188,3 +188,23 @@ def test_a_load_waits_for_the_servers_journal_rewrite(tmp_path, reference):
         assert _hash(settings_env(settings)) == reference
     finally:
         server.stop()
+
+
+def test_directory_import_killed_at_random_moments(cli_env, settings, tmp_path):
+    """An import is one atomic unit too: killed, it leaves the graph as it was."""
+    run_cli("load", env=cli_env, check=True)
+    run_cli("synth", "--enterprises", "20000", "--out", str(tmp_path), env=cli_env, check=True)
+    files = [str(tmp_path / "企业名录.csv"), str(tmp_path / "配套关系.csv")]
+    before = _hash(cli_env)
+    seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
+    chance = random.Random(seed)
+    for attempt in range(2):
+        importer = subprocess.Popen([CHAINKG, "import-directory", *files], env=cli_env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(chance.uniform(1.0, 4.0))
+        assert importer.poll() is None, "the import ended before the kill: make the directory larger"
+        importer.send_signal(signal.SIGKILL)
+        importer.wait(timeout=60)
+        assert _hash(cli_env) == before, f"seed {seed}, attempt {attempt}"
+    run_cli("import-directory", *files, env=cli_env, check=True)
+    assert _hash(cli_env) != before
