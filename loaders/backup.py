@@ -28,7 +28,7 @@ from pathlib import Path
 
 from graph import ChainKGError, Schema, Store, load_schema
 from graph.errors import InvalidData
-from loaders.write import node_identifiers, rel_identifiers, statement
+from loaders.write import count_producers, node_identifiers, rel_identifiers, statement
 
 FORMAT, VERSION = "chainkg-backup", 1
 NODES, RELATIONSHIPS, MANIFEST = "nodes.jsonl", "relationships.jsonl", "manifest.json"
@@ -126,6 +126,7 @@ def restore(store: Store, folder: Path) -> dict:
             unit.write_batches(statement("merge_rels", **rel_identifiers(schema, key)), rows)
     if graph_hash(store) != manifest["hash"]:
         raise ChainKGError("恢复后的图与备份不一致 / the restored graph differs from the backup")
+    count_producers(store)  # a backup from before the counts existed has none; a newer one, the same
     return manifest
 
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from collections import Counter
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from graph import Settings, connect, embedded_server, load_schema
