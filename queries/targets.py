@@ -10,6 +10,7 @@ Each row says why (推荐理由) and where the facts come from (来源).
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -76,9 +77,14 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
            "full_at": float(rules.scale_full_at), "listed": rules.listed_tags,
            "specialised": [[tag, float(value)] for tag, value in rules.specialised_tags.items()],
            "regions": rules.preferred_regions}
-    rows = store.read(cypher("target_producers"), {"segment": segment, "limit": top or ALL, **own})
+    local = len(store.read(cypher("producers"), {"segments": [segment]}))
+    with ThreadPoolExecutor(2) as pool:  # two reads the server answers side by side
+        ranked = pool.submit(store.read, cypher("target_producers"),
+                             {"segment": segment, "limit": top + local if top else ALL, **own})
+        linked = pool.submit(store.read, cypher("target_linked"), {"segment": segment})
+        rows = [row for row in ranked.result() if not row["local"]] + linked.result()
     found: dict[str, dict] = {}
-    for row in rows + store.read(cypher("target_linked"), {"segment": segment}):
+    for row in rows:
         c = found.setdefault(row["enterprise"], {"produces": False, "product": None, "sources": [],
                                                  "illustrative": False})
         c["produces"] |= row["produces"]
