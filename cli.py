@@ -324,9 +324,12 @@ def bench_command(sizes: str, runs: int, json_file: Path | None, keep: bool) -> 
         click.echo(f"已写入 / written: {json_file}")
 
 
+NEW_FOLDER = click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+                          help="An empty or new folder.")
+
+
 @main.command("backup")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An empty or new folder.")
+@NEW_FOLDER
 @_fail_cleanly
 @_needs("admin")
 def backup_command(out: Path) -> None:
@@ -339,8 +342,7 @@ def backup_command(out: Path) -> None:
 
 
 @main.command("export-neo4j")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An empty or new folder.")
+@NEW_FOLDER
 @_fail_cleanly
 @_needs("admin")
 def export_neo4j_command(out: Path) -> None:

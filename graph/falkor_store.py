@@ -89,8 +89,7 @@ class FalkorStore(Store):
         while not self._command("SET", FORK_LOCK, token, "NX", "PX", FORK_LOCK_TTL_S * 1000):
             self._wait(deadline)
         try:
-            while self._children():
-                self._wait(deadline)
+            self._wait_for_children(deadline)
             yield
         finally:
             if self._command("GET", FORK_LOCK) in (token, token.encode()):
@@ -104,14 +103,14 @@ class FalkorStore(Store):
             return
         with self._forking():
             self._command("BGREWRITEAOF")
-            deadline = time.monotonic() + FORK_WAIT_S
-            while self._children():
-                self._wait(deadline)
+            self._wait_for_children(time.monotonic() + FORK_WAIT_S)
 
-    def _children(self) -> bool:
-        info = self._command("INFO", "persistence")
-        return any(info.get(k) for k in ("aof_rewrite_in_progress", "aof_rewrite_scheduled",
-                                          "rdb_bgsave_in_progress", "module_fork_in_progress"))
+    def _wait_for_children(self, deadline: float) -> None:
+        """Until the server has no child process (journal rewrite, snapshot, module fork)."""
+        keys = ("aof_rewrite_in_progress", "aof_rewrite_scheduled", "rdb_bgsave_in_progress",
+                "module_fork_in_progress")
+        while any(self._command("INFO", "persistence").get(k) for k in keys):
+            self._wait(deadline)
 
     def _wait(self, deadline: float) -> None:
         if time.monotonic() > deadline:
