@@ -14,7 +14,7 @@ run: install
 	$(BIN)/chainkg db start
 	$(BIN)/chainkg schema apply
 	$(BIN)/chainkg load
-	$(BIN)/streamlit run app.py --server.port 8501
+	$(BIN)/chainkg serve --port 8501
 
 test: install test-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

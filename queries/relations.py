@@ -14,6 +14,8 @@ that depend on them, and local firms that lose their only local supplier of an i
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import networkx as nx
 import pandas as pd
 
@@ -26,6 +28,8 @@ from queries.settings import GapRules, load_settings
 
 ACTUAL, POTENTIAL = "实际配套", "潜在配套"
 UPSTREAM, DOWNSTREAM = "供应商", "客户"
+SIDE_BY_SIDE = 1000
+COLUMNS = ["方向", "企业", "本地", "跳数", "关系", "经由", "路径", "来源"]
 
 
 def local_network(facts: ChainFacts) -> nx.DiGraph:
@@ -42,12 +46,18 @@ def local_network(facts: ChainFacts) -> nx.DiGraph:
     return graph
 
 
+def supplies(store: Store, names: list[str], direction: str) -> list[dict]:
+    """The SUPPLIES relations into (供应商) or out of (客户) `names`, in batches of a
+    thousand (the embedded server answers them side by side)."""
+    return store.read_batches(cypher("suppliers_of" if direction == UPSTREAM else "customers_of"), names,
+                              batch_size=SIDE_BY_SIDE)
+
+
 def add_supplies(store: Store, graph: nx.DiGraph, names: set[str], direction: str) -> set[str]:
     """Add the SUPPLIES relations into (供应商) or out of (客户) `names`; returns the
     enterprises found at their other end."""
-    query = cypher("suppliers_of" if direction == UPSTREAM else "customers_of")
     found = set()
-    for row in store.read(query, {"names": sorted(names)}):
+    for row in supplies(store, sorted(names), direction):
         for end in ("supplier", "buyer"):
             graph.add_node(row[end], local=row[f"{end}_local"])
         _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or "（产品未填）", row["sources"])
@@ -65,37 +75,66 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
     """Suppliers and customers of `enterprise` (already resolved) up to `hops` away."""
-    graph = local_network(chain_facts(store))
-    rows = []
-    for direction in (UPSTREAM, DOWNSTREAM):
-        frontier, seen = {enterprise}, {enterprise}
-        for _ in range(hops):  # every edge within `hops` of the enterprise, in this direction
-            found = add_supplies(store, graph, frontier, direction)
-            neighbours = graph.predecessors if direction == UPSTREAM else graph.successors
-            found |= {n for name in frontier if name in graph for n in neighbours(name)}
-            frontier = found - seen
-            seen |= frontier
-        if enterprise not in graph:
-            continue
-        view = graph.reverse(copy=False) if direction == UPSTREAM else graph
-        paths = nx.single_source_shortest_path(view, enterprise, cutoff=hops)
-        for other, path in sorted(paths.items(), key=lambda item: (len(item[1]), item[0])):
-            if other == enterprise:
-                continue
-            chain = path[::-1] if direction == UPSTREAM else path
-            edges = [graph.edges[a, b] for a, b in zip(chain, chain[1:])]
-            rows.append({"方向": direction, "企业": other, "本地": graph.nodes[other].get("local", False),
-                         "跳数": len(path) - 1,
-                         "关系": ACTUAL if all(e["actual"] for e in edges) else POTENTIAL,
-                         "经由": "；".join(e["actual"][0] if e["actual"] else e["potential"][0] for e in edges),
-                         "路径": " → ".join(chain),
-                         "来源": list(dict.fromkeys(s for e in edges for s in e["sources"]))})
-    table = pd.DataFrame(rows, columns=["方向", "企业", "本地", "跳数", "关系", "经由", "路径", "来源"])
+    with ThreadPoolExecutor(1) as pool:
+        local = pool.submit(lambda: local_network(chain_facts(store)))  # read beside the first hop
+        rows = [row for direction in (UPSTREAM, DOWNSTREAM) for row in _within(store, local, enterprise, direction, hops)]
+    table = pd.DataFrame({column: [row[i] for row in rows] for i, column in enumerate(COLUMNS)}, columns=COLUMNS)
     summary = {"企业": enterprise, "跳数上限": hops}
     for direction in (UPSTREAM, DOWNSTREAM):
         found = table[table["方向"] == direction]
         summary |= {f"{direction}数": len(found), f"本地{direction}数": int(found["本地"].sum())}
     return Result(f"{enterprise}配套关系", {"配套关系": table}, summary)
+
+
+def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction: str, hops: int) -> list[tuple]:
+    """A row (COLUMNS) for each enterprise within `hops` of `enterprise` in `direction`, by
+    a shortest path (breadth first; of equal ones, through the nearer firm first in name
+    order). Each hop is one read of the SUPPLIES relations at the frontier, plus the
+    inferred local links. Plain lists, not networkx: a national directory's busiest buyer
+    has thousands of firms within two hops, and only the link that first reaches each one
+    is kept."""
+    upstream = direction == UPSTREAM
+    near_end, far_end = ("buyer", "supplier") if upstream else ("supplier", "buyer")
+    path = {enterprise: [enterprise]}
+    step = {}  # firm -> (products, segment links, sources) of the link that reached it
+    frontier, rows = [enterprise], []
+    for hop in range(1, hops + 1):
+        order = {near: i for i, near in enumerate(frontier)}
+        reached: dict[str, list] = {}  # far -> [frontier index, near, products, links, sources, local]
+
+        def offer(near: str, far: str, products: list, links: list, sources, is_local: bool) -> None:
+            if far in path:
+                return
+            here = reached.get(far)
+            if here is None or order[near] < here[0]:
+                reached[far] = here = [order[near], near, [], [], [], is_local]
+            elif order[near] > here[0]:
+                return
+            here[2] += products
+            here[3] += links
+            here[4] += [s for s in sources if s not in here[4]]
+
+        for row in supplies(store, frontier, direction):
+            offer(row[near_end], row[far_end], [row["product"] or "（产品未填）"], [], row["sources"], row[f"{far_end}_local"])
+        network = local.result()
+        for near in (near for near in frontier if near in network):
+            for far in (network.predecessors(near) if upstream else network.successors(near)):
+                edge = network.edges[far, near] if upstream else network.edges[near, far]
+                offer(near, far, [], edge["potential"], edge["sources"], True)
+        frontier = sorted(reached)
+        for far in frontier:
+            _, near, products, links, sources, is_local = reached[far]
+            path[far], step[far] = path[near] + [far], (products, links, sources)
+            chain = path[far][::-1] if upstream else path[far]  # in the direction goods flow
+            steps = [step[firm] for firm in (path[far][:0:-1] if upstream else path[far][1:])]
+            rows.append((direction, far, bool(is_local), hop,
+                         ACTUAL if all(products for products, _, _ in steps) else POTENTIAL,
+                         "；".join(products[0] if products else links[0] for products, links, _ in steps),
+                         " → ".join(chain),
+                         list(dict.fromkeys(s for _, _, sources in steps for s in sources))))
+        if not frontier:
+            break
+    return rows
 
 
 def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Result:

@@ -30,9 +30,8 @@ PAGES = {"总览": ("", "h3:has-text('滞后项目')"),  # its last section
 
 
 def serve(port: int) -> subprocess.Popen:
-    app = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                            "--server.headless", "true"], cwd=PROJECT, env=os.environ.copy(),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--server.headless", "true"],
+                           cwd=PROJECT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -141,8 +141,7 @@ def app_env(server):
 def _serving(env: dict):
     """The real app on a free port, under `env`; yields its address."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                             "--server.headless", "true"],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--server.headless", "true"],
                             cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60

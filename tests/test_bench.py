@@ -18,7 +18,7 @@ def test_bench_reports_throughput_latency_and_memory(cli_env, settings, tmp_path
     assert size["import_directory"]["rows_per_second"] > 0 and size["naive"]["rows_per_second"] > 0
     assert size["loader_vs_naive"] > 0 and size["loader_peak_memory_mb"] > 0
     assert set(size["latency"]) == {"chain_map", "gaps_of_a_chain", "supply_rate", "target_list_top_100",
-                                    "relations_2_hops", "relations_2_hops_typical"}
+                                    "relations_2_hops", "relations_2_hops_busiest"}
     assert all(v["p95_ms"] >= v["p50_ms"] > 0 for v in size["latency"].values())
     assert size["server_memory_mb"]["peak_mb"] > 0
     with connect(dataclasses.replace(settings, graph_name="bench_300")) as kept:  # --keep

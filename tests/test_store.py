@@ -64,6 +64,15 @@ def test_write_batches_unwinds_every_row(any_store):
     assert any_store.read("MATCH (s:Segment) RETURN count(s) AS n") == [{"n": 12_345}]
 
 
+def test_read_batches_answers_every_batch_in_order(any_store):
+    any_store.write("UNWIND range(0, 99) AS i CREATE (:Segment {name: 's' + toString(i), rank: i})")
+    wanted = [f"s{i}" for i in range(99, -1, -1)] + ["missing"]
+    answers = any_store.read_batches("UNWIND $rows AS k MATCH (s:Segment {name: k}) RETURN s.rank AS rank",
+                                     wanted, batch_size=7)  # 15 batches, answered side by side when embedded
+    assert [row["rank"] for row in answers] == list(range(99, -1, -1))
+    assert any_store.read_batches("UNWIND $rows AS k RETURN k", []) == []
+
+
 def test_schema_apply_is_idempotent_and_enforces_keys(any_store):
     schema = load_schema()
     first = any_store.apply_schema(schema)
