@@ -1,10 +1,10 @@
 """配套关系 of an enterprise, and the impact of losing it.
 
-The supply network is pulled into networkx around the enterprise asked about, hop by hop
-through the name index, so its cost follows the neighbourhood and not the graph (a
-national directory holds millions of firms). An edge A → B when A supplies B (SUPPLIES,
-实际配套), or when A and B are both local and A produces a segment that FEEDS a segment
-B produces (潜在配套, inferred from the chain). Outside producers of a neighbouring
+The supply network is walked from the enterprise asked about, hop by hop through the
+name index, so its cost follows the neighbourhood and not the graph (a national directory
+holds millions of firms). A links to B when A supplies B (SUPPLIES, 实际配套), or when A
+and B are both local and A produces a segment that FEEDS a segment B produces (潜在配套,
+inferred from the chain; these few links are held in networkx). Outside producers of a neighbouring
 segment are not 配套 of the city yet: they are the target list's candidates.
 
 Impact of losing an enterprise: every segment's gap status is recomputed without it;

@@ -142,6 +142,11 @@ def test_suppliers_and_customers_within_hops(city):
         ("供应商", "前驱丙"): 2, ("客户", "模组戊"): 1, ("客户", "模组己"): 1}
     assert rows[("供应商", "隔膜小")]["关系"] == "实际配套"  # a SUPPLIES row, from outside
     assert rows[("供应商", "正极乙")]["关系"] == "潜在配套"  # inferred from 正极 → 电芯, both local
+    # 正极甲 supplies 电芯丁 (a 配套关系 row) and also makes an input of it: the row names the product
+    assert (rows[("供应商", "正极甲")]["关系"], rows[("供应商", "正极甲")]["经由"]) == ("实际配套", "磷酸铁锂正极")
+    # 前驱丙 reaches 电芯丁 through 正极乙 and 正极甲, equally short: the first in name order (乙 < 甲) is shown
+    assert (rows[("供应商", "前驱丙")]["路径"], rows[("供应商", "前驱丙")]["经由"]) == (
+        "前驱丙 → 正极乙 → 电芯丁", "前驱体→正极；正极→电芯")
     assert {k: result.summary[k] for k in ("供应商数", "本地供应商数", "客户数", "本地客户数")} == {
         "供应商数": 4, "本地供应商数": 3, "客户数": 2, "本地客户数": 2}
     assert len(relations(city, "电芯丁", hops=1).table) == 5
