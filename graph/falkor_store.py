@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import math
-import secrets
 import os
+import secrets
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -55,9 +55,7 @@ class FalkorStore(Store):
         """As `Store.read_batches`, the batches answered side by side: the server runs reads
         on a thread per core."""
         batches = list(batched(rows, batch_size))
-        if len(batches) < 2:
-            return super().read_batches(query, batches[0] if batches else [], batch_size)
-        with ThreadPoolExecutor(min(len(batches), READERS)) as pool:
+        with ThreadPoolExecutor(max(1, min(len(batches), READERS))) as pool:
             answers = pool.map(lambda batch: self.read(query, {"rows": batch}), batches)
             return [answer for part in answers for answer in part]
 

@@ -4,8 +4,8 @@ The supply network is walked from the enterprise asked about, hop by hop through
 name index, so its cost follows the neighbourhood and not the graph (a national directory
 holds millions of firms). A links to B when A supplies B (SUPPLIES, 实际配套), or when A
 and B are both local and A produces a segment that FEEDS a segment B produces (潜在配套,
-inferred from the chain; these few links are held in networkx). Outside producers of a neighbouring
-segment are not 配套 of the city yet: they are the target list's candidates.
+inferred from the chain; these few links are held in networkx). Outside producers of a
+neighbouring segment are not 配套 of the city yet: they are the target list's candidates.
 
 Impact of losing an enterprise: every segment's gap status is recomputed without it;
 segments that lose their last local producer are reported with the downstream segments
@@ -77,7 +77,8 @@ def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
     """Suppliers and customers of `enterprise` (already resolved) up to `hops` away."""
     with ThreadPoolExecutor(1) as pool:
         local = pool.submit(lambda: local_network(chain_facts(store)))  # read beside the first hop
-        rows = [row for direction in (UPSTREAM, DOWNSTREAM) for row in _within(store, local, enterprise, direction, hops)]
+        rows = [row for direction in (UPSTREAM, DOWNSTREAM)
+                for row in _within(store, local, enterprise, direction, hops)]
     table = pd.DataFrame({column: [row[i] for row in rows] for i, column in enumerate(COLUMNS)}, columns=COLUMNS)
     summary = {"企业": enterprise, "跳数上限": hops}
     for direction in (UPSTREAM, DOWNSTREAM):
@@ -115,7 +116,8 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
             here[4] += [s for s in sources if s not in here[4]]
 
         for row in supplies(store, frontier, direction):
-            offer(row[near_end], row[far_end], [row["product"] or "（产品未填）"], [], row["sources"], row[f"{far_end}_local"])
+            offer(row[near_end], row[far_end], [row["product"] or "（产品未填）"], [], row["sources"],
+                  row[f"{far_end}_local"])
         network = local.result()
         for near in (near for near in frontier if near in network):
             for far in (network.predecessors(near) if upstream else network.successors(near)):
