@@ -29,6 +29,7 @@ from queries.settings import GapRules, load_settings
 ACTUAL, POTENTIAL = "实际配套", "潜在配套"
 UPSTREAM, DOWNSTREAM = "供应商", "客户"
 SIDE_BY_SIDE = 1000
+NO_PRODUCT = "（产品未填）"
 COLUMNS = ["方向", "企业", "本地", "跳数", "关系", "经由", "路径", "来源"]
 
 
@@ -60,7 +61,7 @@ def add_supplies(store: Store, graph: nx.DiGraph, names: set[str], direction: st
     for row in supplies(store, sorted(names), direction):
         for end in ("supplier", "buyer"):
             graph.add_node(row[end], local=row[f"{end}_local"])
-        _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or "（产品未填）", row["sources"])
+        _edge(graph, row["supplier"], row["buyer"], "actual", row["product"] or NO_PRODUCT, row["sources"])
         found.add(row["supplier"] if direction == UPSTREAM else row["buyer"])
     return found
 
@@ -70,7 +71,12 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
         graph.add_edge(a, b, actual=[], potential=[], sources=[])
     data = graph.edges[a, b]
     data[kind].append(what)
-    data["sources"] = list(dict.fromkeys(data["sources"] + list(sources)))
+    data["sources"] = _merged(data["sources"], sources)
+
+
+def _merged(known: list, more) -> list:
+    """`known`, then the items of `more` it lacks, in order (sources of one link)."""
+    return list(dict.fromkeys([*known, *more]))
 
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
@@ -113,10 +119,10 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
                 return
             here[2] += products
             here[3] += links
-            here[4] += [s for s in sources if s not in here[4]]
+            here[4] = _merged(here[4], sources)
 
         for row in supplies(store, frontier, direction):
-            offer(row[near_end], row[far_end], [row["product"] or "（产品未填）"], [], row["sources"],
+            offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"],
                   row[f"{far_end}_local"])
         network = local.result()
         for near in (near for near in frontier if near in network):
@@ -128,7 +134,7 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
             _, near, products, links, sources, is_local = reached[far]
             path[far], step[far] = path[near] + [far], (products, links, sources)
             chain = path[far][::-1] if upstream else path[far]  # in the direction goods flow
-            steps = [step[firm] for firm in (path[far][:0:-1] if upstream else path[far][1:])]
+            steps = [step[firm] for firm in chain if firm != enterprise]  # the link into each firm
             rows.append((direction, far, bool(is_local), hop,
                          ACTUAL if all(products for products, _, _ in steps) else POTENTIAL,
                          "；".join(products[0] if products else links[0] for products, links, _ in steps),
