@@ -203,6 +203,11 @@ def page(browser, app_url):
 
 def _open(page, path: str) -> None:
     page.goto(f"{page.app_url}/{path}")
+    _settled(page)
+
+
+def _settled(page) -> None:
+    """The page's script has finished its run (its widgets are the new ones)."""
     page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
 
 
@@ -286,6 +291,7 @@ def test_weights_rerank_and_the_list_downloads(page, tmp_path):
     listed.focus()
     page.keyboard.press("Home")
     page.get_by_text("排名第一：中材科技").wait_for(timeout=30_000)  # all 40: by name
+    _settled(page)  # the caption comes before the button in the same run: click the new button
     with page.expect_download() as caught:
         page.get_by_role("button", name="导出招商目标清单（Excel）").click()
     download = caught.value
