@@ -6,7 +6,9 @@ each row becomes an Enterprise, linked OPERATES_IN to the segments that its prod
 `data/映射/企业名录映射.csv`, which users edit. A supply file (供应企业, 采购企业, 产品)
 becomes SUPPLIES. Files are read in chunks, so memory does not grow with their size; each
 chunk is turned into the loaders' own tables (企业, 企业环节, 配套关系), validated by
-`loaders/validate.py` and written by `loaders/write.py`, as any dataset is.
+`loaders/validate.py` and written by `loaders/write.py`, as any dataset is. A chunk is
+written on a second thread while the next one is validated, so the server works while
+Python checks; one chunk at a time, in order.
 
 The whole import is one atomic unit (`store.atomic()`): it is written completely or not at
 all, even when killed. Without `skip_bad` one bad row fails it, after every chunk has been
@@ -21,6 +23,7 @@ import csv
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,10 +33,10 @@ import pandas as pd
 from graph import Schema, Store, load_schema
 from graph.errors import InvalidData
 from loaders.load import InvalidDataset
-from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile
+from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile, records
 from loaders.synth import DIRECTORY_COLUMNS, MAPPING, SUPPLY_COLUMNS
 from loaders.validate import Problem, Validation, validate
-from loaders.write import Counts, StoreNames, count_producers, write
+from loaders.write import Counts, StoreNames, WriteSummary, count_producers, write
 
 CHUNK_ROWS = 20_000
 SEPARATORS = str.maketrans({c: "、" for c in ";；,，/|"})
@@ -191,7 +194,7 @@ def _tables(kind: str, frame: pd.DataFrame, numbers: list[int], file: str, mappi
         cells = frame.reindex(columns=SUPPLY_COLUMNS, fill_value="")
         return [Table("配套关系", file, None, cells, tuple(numbers))]
     enterprises, operates, operate_rows = [], [], []
-    for number, row in zip(numbers, frame.to_dict("records")):
+    for number, row in zip(numbers, records(frame)):
         name, capital = row.get("企业名称", ""), row.get("注册资本（万元）", "")
         tags = [t for t in row.get("企业标签", "").translate(SEPARATORS).split("、") if t]
         if row.get("是否上市") == "是":
@@ -236,7 +239,9 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     dataset = dataset or files[0][0].stem
     store.apply_schema(schema)
     result, problems = ImportResult(), []
-    with _Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit:
+    written: Future | None = None  # the previous chunk's write, running while this one is checked
+    with (_Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit,
+          ThreadPoolExecutor(1) as writer):
         names = _Names(unit, schema)
         for path, kind in files:
             file = str(path)
@@ -262,11 +267,13 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
                 if kind == "directory":
                     names.add(file, frame["企业名称"], numbers, bad)
                 if not problems:  # once a row is bad without skip_bad, the rest is only checked
-                    _add(result.counts, write(unit, validation, schema, dataset))
+                    _add(result.counts, written)
+                    written = writer.submit(write, unit, validation, schema, dataset)
                 result.rows += len(frame)
                 result.rejected += len(bad) if skip_bad else 0
                 if progress:
                     progress(len(frame))
+        _add(result.counts, written)
         if problems:  # leaving the atomic block by an exception: nothing is written
             raise InvalidDataset(problems)
         count_producers(unit)
@@ -274,8 +281,12 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     return result
 
 
-def _add(totals: dict[str, Counts], written) -> None:
-    for name, counts in {**written.nodes, **written.relationships}.items():
+def _add(totals: dict[str, Counts], written: Future[WriteSummary] | None) -> None:
+    """Wait for a chunk's write (its error, if any, is raised here) and add up its counts."""
+    if written is None:
+        return
+    summary = written.result()
+    for name, counts in {**summary.nodes, **summary.relationships}.items():
         total = totals.setdefault(name, Counts())
         total.created, total.updated = total.created + counts.created, total.updated + counts.updated
         total.unchanged += counts.unchanged

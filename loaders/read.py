@@ -37,6 +37,13 @@ class Table:
         return self.rows[index] if self.rows is not None else index + FIRST_DATA_ROW
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as dicts: `to_dict("records")` without its per-cell conversions,
+    which cost a directory import more than its checks of credit codes."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
 class UnreadableFile(InvalidData):
     def __init__(self, file: str, zh: str, en: str):
         super().__init__(f"{file}: {zh} / {en}")

@@ -12,13 +12,14 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import mul
 from pathlib import Path
 from typing import Protocol
 
 from stdnum.cn import uscc
 
 from graph.schema import PropertySpec, Schema
-from loaders.read import Table
+from loaders.read import Table, records
 from loaders.units import UnitError, parse_quantity
 
 TRUE_WORDS = {"是", "true", "yes", "y", "1", "√"}
@@ -114,7 +115,7 @@ def valid_credit_code(text: str) -> bool:
     lower case) and is the reference the tests compare with."""
     if not CREDIT_CODE.fullmatch(text):
         return uscc.is_valid(text)
-    total = sum(CREDIT_CODE_VALUES[c] * w for c, w in zip(text, CREDIT_CODE_WEIGHTS))
+    total = sum(map(mul, map(CREDIT_CODE_VALUES.__getitem__, text[:17]), CREDIT_CODE_WEIGHTS))
     return CREDIT_CODE_ALPHABET[-total % 31] == text[17]
 
 
@@ -233,7 +234,7 @@ class _Checker:
             self.problem("error", _Where(table, None, column), "缺少必填列", "required column is missing")
         if missing:
             return
-        for index, cells in enumerate(table.frame.to_dict("records")):
+        for index, cells in enumerate(records(table.frame)):
             row = table.row_number(index)
             if not any(cells.values()):
                 continue  # blank lines between blocks are common in hand-kept sheets

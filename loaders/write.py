@@ -2,8 +2,10 @@
 
 Each type is diffed against the graph first, so the summary can say what was created,
 updated or unchanged, and only what changed is written (`UNWIND $rows` + `MERGE` on the
-key, so a repeated load changes nothing). With `replace`, the facts this dataset wrote
-before and no longer states are deleted. The caller runs it inside `store.atomic()`.
+key, so a repeated load changes nothing). Relationships of nodes this write creates are
+not looked up: they cannot exist yet (on a first import, that is most of them). With
+`replace`, the facts this dataset wrote before and no longer states are deleted. The
+caller runs it inside `store.atomic()`.
 
 Labels, types and property names come from the schema (plain identifiers, checked
 there); values only ever travel as parameters.
@@ -93,17 +95,20 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
     summary = WriteSummary()
     stale_rels = _stale_relationships(store, validation, schema, dataset) if replace else {}
     stale_nodes = _stale_nodes(store, validation, schema, dataset) if replace else {}
+    created = {}  # label -> keys of the nodes this write creates: they have no relationships yet
     for label, rows in validation.nodes.items():
         ids = node_identifiers(schema, label)
         new = {key: props | {"dataset": dataset} for key, props in rows.items()}
         old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(new))}
         counts = summary.nodes.setdefault(label, Counts())
         changed = _classify(new, old, counts)
+        created[label] = new.keys() - old.keys()
         store.write_batches(statement("merge_nodes", **ids), ({"key": k, "props": new[k]} for k in changed))
     for rel_key, rows in validation.relationships.items():
         ids = rel_identifiers(schema, rel_key)
         new = {pair: props | {"dataset": dataset} for pair, props in rows.items()}
-        pairs = [{"start": s, "end": e} for s, e in sorted(new)]
+        fresh = created.get(rel_key[1], set())
+        pairs = [{"start": s, "end": e} for s, e in sorted(new) if s not in fresh]
         old = {(row["start"], row["end"]): row["props"] for row in store.read_batches(statement("rel_props", **ids), pairs)}
         counts = summary.relationships.setdefault(rel_key[0], Counts())
         changed = _classify(new, old, counts)

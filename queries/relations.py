@@ -85,7 +85,7 @@ def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
         local = pool.submit(lambda: local_network(chain_facts(store)))  # read beside the first hop
         rows = [row for direction in (UPSTREAM, DOWNSTREAM)
                 for row in _within(store, local, enterprise, direction, hops)]
-    table = pd.DataFrame({column: [row[i] for row in rows] for i, column in enumerate(COLUMNS)}, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
     summary = {"企业": enterprise, "跳数上限": hops}
     for direction in (UPSTREAM, DOWNSTREAM):
         found = table[table["方向"] == direction]
@@ -99,18 +99,18 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
     order). Each hop is one read of the SUPPLIES relations at the frontier, plus the
     inferred local links. Plain lists, not networkx: a national directory's busiest buyer
     has thousands of firms within two hops, and only the link that first reaches each one
-    is kept."""
+    is kept; a firm's row extends the row of the firm it was reached from."""
     upstream = direction == UPSTREAM
-    near_end, far_end = ("buyer", "supplier") if upstream else ("supplier", "buyer")
-    path = {enterprise: [enterprise]}
-    step = {}  # firm -> (products, segment links, sources) of the link that reached it
+    near_end, far_end, far_local = ("buyer", "supplier", "supplier_local") if upstream else (
+        "supplier", "buyer", "buyer_local")
+    shown = {enterprise: (True, "", enterprise, [])}  # firm -> its row's (actual, 经由, 路径, 来源)
     frontier, rows = [enterprise], []
     for hop in range(1, hops + 1):
         order = {near: i for i, near in enumerate(frontier)}
         reached: dict[str, list] = {}  # far -> [frontier index, near, products, links, sources, local]
 
         def offer(near: str, far: str, products: list, links: list, sources, is_local: bool) -> None:
-            if far in path:
+            if far in shown:
                 return
             here = reached.get(far)
             if here is None or order[near] < here[0]:
@@ -122,8 +122,7 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
             here[4] = _merged(here[4], sources)
 
         for row in supplies(store, frontier, direction):
-            offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"],
-                  row[f"{far_end}_local"])
+            offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"], row[far_local])
         network = local.result()
         for near in (near for near in frontier if near in network):
             for far in (network.predecessors(near) if upstream else network.successors(near)):
@@ -132,14 +131,14 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
         frontier = sorted(reached)
         for far in frontier:
             _, near, products, links, sources, is_local = reached[far]
-            path[far], step[far] = path[near] + [far], (products, links, sources)
-            chain = path[far][::-1] if upstream else path[far]  # in the direction goods flow
-            steps = [step[firm] for firm in chain if firm != enterprise]  # the link into each firm
-            rows.append((direction, far, bool(is_local), hop,
-                         ACTUAL if all(products for products, _, _ in steps) else POTENTIAL,
-                         "；".join(products[0] if products else links[0] for products, links, _ in steps),
-                         " → ".join(chain),
-                         list(dict.fromkeys(s for _, _, sources in steps for s in sources))))
+            actual, via, route, cited = shown[near]
+            link = products[0] if products else links[0]
+            if upstream:  # written in the direction goods flow: far → near → … → enterprise
+                steps, route, cited = (link, via), f"{far} → {route}", _merged(sources, cited)
+            else:
+                steps, route, cited = (via, link), f"{route} → {far}", _merged(cited, sources)
+            shown[far] = row = (actual and bool(products), "；".join(filter(None, steps)), route, cited)
+            rows.append((direction, far, bool(is_local), hop, ACTUAL if row[0] else POTENTIAL, *row[1:]))
         if not frontier:
             break
     return rows
