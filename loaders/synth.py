@@ -8,8 +8,9 @@ benchmark without private data.
   out/配套关系.csv   about 0.7 × N supply relations between them (供应企业, 采购企业, 产品)
 The products are drawn, with a skewed (Zipf-like) distribution, from the keywords of the
 mapping table `data/映射/企业名录映射.csv` and from unmapped ones; a few buyers get most
-supply relations (at most MAX_SUPPLIERS each). `bad_share` corrupts that share of rows (wrong check character,
-unreadable capital, empty name) to exercise `--skip-bad`. Same seed, same files.
+supply relations (at most MAX_SUPPLIERS each). `bad_share` corrupts that share of rows
+(wrong check character, unreadable capital, empty name) to exercise `--skip-bad`. Same
+seed, same files.
 """
 
 from __future__ import annotations

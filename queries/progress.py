@@ -11,7 +11,7 @@ import pandas as pd
 
 from graph import Store
 from queries import cypher
-from queries.result import Result
+from queries.result import Result, merged
 from queries.settings import ProgressRules, load_settings
 
 # Words of a reporting period -> the month it ends in (when no 截至日期 is given).
@@ -69,7 +69,7 @@ def target_progress(store: Store, chain: str | None = None, rules: ProgressRules
             "进度状态": status, "落后时序": status == "落后时序进度",
             "同比增长（%）": actual["growth"] if actual else None,
             "示例": t["illustrative"] or bool(actual and actual["illustrative"]),
-            "来源": list(dict.fromkeys(t["sources"] + (actual["sources"] if actual else [])))})
+            "来源": merged(t["sources"], actual["sources"] if actual else [])})
     table = pd.DataFrame(rows, columns=COLUMNS)
     summary = {"产业链": chain or "全部", "指标数": len(table),
                "进度状态统计": table["进度状态"].value_counts().to_dict()}

@@ -23,7 +23,7 @@ from graph import Store
 from queries import cypher
 from queries.facts import ChainFacts, chain_facts
 from queries.gaps import PRODUCING, verdicts
-from queries.result import Result
+from queries.result import Result, merged
 from queries.settings import GapRules, load_settings
 
 ACTUAL, POTENTIAL = "实际配套", "潜在配套"
@@ -71,12 +71,7 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
         graph.add_edge(a, b, actual=[], potential=[], sources=[])
     data = graph.edges[a, b]
     data[kind].append(what)
-    data["sources"] = _merged(data["sources"], sources)
-
-
-def _merged(known: list, more) -> list:
-    """`known`, then the items of `more` it lacks, in order (sources of one link)."""
-    return list(dict.fromkeys([*known, *more]))
+    data["sources"] = merged(data["sources"], sources)
 
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
@@ -119,7 +114,7 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
                 return
             here[2] += products
             here[3] += links
-            here[4] = _merged(here[4], sources)
+            here[4] = merged(here[4], sources)
 
         for row in supplies(store, frontier, direction):
             offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"], row[far_local])
@@ -134,9 +129,9 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
             actual, via, route, cited = shown[near]
             link = products[0] if products else links[0]
             if upstream:  # written in the direction goods flow: far → near → … → enterprise
-                steps, route, cited = (link, via), f"{far} → {route}", _merged(sources, cited)
+                steps, route, cited = (link, via), f"{far} → {route}", merged(sources, cited)
             else:
-                steps, route, cited = (via, link), f"{route} → {far}", _merged(cited, sources)
+                steps, route, cited = (via, link), f"{route} → {far}", merged(cited, sources)
             shown[far] = row = (actual and bool(products), "；".join(filter(None, steps)), route, cited)
             rows.append((direction, far, bool(is_local), hop, ACTUAL if row[0] else POTENTIAL, *row[1:]))
         if not frontier:

@@ -9,6 +9,12 @@ from typing import Any
 import pandas as pd
 
 
+def merged(known, more) -> list:
+    """`known`, then the items of `more` it lacks, in order: the 来源 of a row that several
+    facts support."""
+    return list(dict.fromkeys([*known, *more]))
+
+
 @dataclass
 class Result:
     title: str  # 中文标题: the cover and sheet names of exports use it

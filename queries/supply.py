@@ -16,7 +16,7 @@ from graph import Store
 from queries import cypher
 from queries.facts import chain_facts
 from queries.gaps import PRODUCING, is_assumed, verdicts
-from queries.result import Result
+from queries.result import Result, merged
 from queries.settings import GapRules, load_settings
 
 SUPPLY_METRICS = ("供应率", "配套率")  # target metrics that this rate measures
@@ -55,7 +55,7 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
         row["用于"].append(link.downstream)
         row["投入占比"].append(link.input_share)
         row["推定"] = row["推定"] and is_assumed(link, rules)
-        row["来源"] = list(dict.fromkeys(row["来源"] + list(link.sources)))
+        row["来源"] = merged(row["来源"], link.sources)
     table = pd.DataFrame(list(rows.values()), columns=COLUMNS)
 
     local = int(table["本地生产"].sum())

@@ -18,7 +18,7 @@ from graph import Store
 from queries import cypher
 from queries.facts import chain_facts
 from queries.gaps import verdicts
-from queries.result import Result
+from queries.result import Result, merged
 from queries.settings import TargetRules, Weights, load_settings
 
 # part name -> column header
@@ -89,7 +89,7 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
                                                  "illustrative": False})
         c["produces"] |= row["produces"]
         c["product"] = c["product"] or row["product"]
-        c["sources"] = list(dict.fromkeys(c["sources"] + row["sources"]))
+        c["sources"] = merged(c["sources"], row["sources"])
         c["illustrative"] |= row["illustrative"]
     return found
 
@@ -125,4 +125,4 @@ def _score(segment: str, profile: dict, found: dict, rules: TargetRules) -> tupl
             "推荐理由": [reasons[k] for k, v in parts.items() if v > 0],
             "地区": profile["region"], "主要产品": found["product"],
             "示例": found["illustrative"] or profile["illustrative"],
-            "来源": list(dict.fromkeys(found["sources"] + profile["sources"]))}
+            "来源": merged(found["sources"], profile["sources"])}
