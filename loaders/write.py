@@ -1,11 +1,12 @@
 """The one batch writer: validated nodes and relationships into the store.
 
 Each type is diffed against the graph first, so the summary can say what was created,
-updated or unchanged, and only what changed is written (`UNWIND $rows` + `MERGE` on the
-key, so a repeated load changes nothing). Relationships of nodes this write creates are
-not looked up: they cannot exist yet (on a first import, that is most of them). With
-`replace`, the facts this dataset wrote before and no longer states are deleted. The
-caller runs it inside `store.atomic()`.
+updated or unchanged, and only what changed is written, in `UNWIND $rows` batches: what
+the graph does not hold is created (`CREATE`: `MERGE` would look each one up first), what
+differs is merged on its key; a repeated load changes nothing. Relationships of nodes
+this write creates are not looked up: they cannot exist yet (on a first import, that is
+most of them). With `replace`, the facts this dataset wrote before and no longer states
+are deleted. The caller runs it inside `store.atomic()`.
 
 Labels, types and property names come from the schema (plain identifiers, checked
 there); values only ever travel as parameters.
@@ -23,12 +24,16 @@ from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 STATEMENTS = {
     "node_props": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
     "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
+    # for what the graph does not hold yet (the diff has just looked): no look-up per row
+    "create_nodes": "UNWIND $rows AS row CREATE (n:{label} {{{key}: row.key}}) SET n += row.props",
     "dataset_nodes": "MATCH (n:{label}) WHERE n.dataset = $dataset RETURN n.{key} AS key",
     "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
     "rel_props": ("UNWIND $rows AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
                   "(b:{end} {{{end_key}: p.end}}) RETURN p.start AS start, p.end AS end, properties(r) AS props"),
     "merge_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                    "MATCH (b:{end} {{{end_key}: row.end}}) MERGE (a)-[r:{type}]->(b) SET r += row.props"),
+    "create_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
+                    "MATCH (b:{end} {{{end_key}: row.end}}) CREATE (a)-[r:{type}]->(b) SET r += row.props"),
     "dataset_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) WHERE r.dataset = $dataset "
                      "RETURN a.{start_key} AS start, b.{end_key} AS end"),
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
@@ -100,20 +105,19 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
         ids = node_identifiers(schema, label)
         new = {key: props | {"dataset": dataset} for key, props in rows.items()}
         old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(new))}
-        counts = summary.nodes.setdefault(label, Counts())
-        changed = _classify(new, old, counts)
-        created[label] = new.keys() - old.keys()
+        absent, changed = _classify(new, old, summary.nodes.setdefault(label, Counts()))
+        created[label] = set(absent)
+        store.write_batches(statement("create_nodes", **ids), ({"key": k, "props": new[k]} for k in absent))
         store.write_batches(statement("merge_nodes", **ids), ({"key": k, "props": new[k]} for k in changed))
     for rel_key, rows in validation.relationships.items():
         ids = rel_identifiers(schema, rel_key)
         new = {pair: props | {"dataset": dataset} for pair, props in rows.items()}
-        fresh = created.get(rel_key[1], set())
-        pairs = [{"start": s, "end": e} for s, e in sorted(new) if s not in fresh]
+        fresh_starts, fresh_ends = created.get(rel_key[1], set()), created.get(rel_key[2], set())
+        pairs = [{"start": s, "end": e} for s, e in sorted(new) if s not in fresh_starts and e not in fresh_ends]
         old = {(row["start"], row["end"]): row["props"] for row in store.read_batches(statement("rel_props", **ids), pairs)}
-        counts = summary.relationships.setdefault(rel_key[0], Counts())
-        changed = _classify(new, old, counts)
-        store.write_batches(statement("merge_rels", **ids),
-                            ({"start": s, "end": e, "props": new[(s, e)]} for s, e in changed))
+        absent, changed = _classify(new, old, summary.relationships.setdefault(rel_key[0], Counts()))
+        for name, keys in (("create_rels", absent), ("merge_rels", changed)):
+            store.write_batches(statement(name, **ids), ({"start": s, "end": e, "props": new[(s, e)]} for s, e in keys))
     for rel_key, pairs in stale_rels.items():
         rows = [{"start": s, "end": e} for s, e in pairs]
         store.write_batches(statement("delete_rels", **rel_identifiers(schema, rel_key)), rows)
@@ -132,20 +136,19 @@ def count_producers(store: Store) -> None:
     store.write(statement("count_producers"))
 
 
-def _classify(new: dict, old: dict, counts: Counts) -> list:
-    """Count created / updated / unchanged, and return the keys that need writing."""
-    changed = []
+def _classify(new: dict, old: dict, counts: Counts) -> tuple[list, list]:
+    """Count created / updated / unchanged; return the keys to create and those to update."""
+    absent, changed = [], []
     for key, props in new.items():
         before = old.get(key)
         if before is None:
-            counts.created += 1
-        elif all(before.get(name) == value for name, value in props.items()):
-            counts.unchanged += 1
-            continue
-        else:
-            counts.updated += 1
-        changed.append(key)
-    return changed
+            absent.append(key)
+        elif any(before.get(name) != value for name, value in props.items()):
+            changed.append(key)
+    counts.created += len(absent)
+    counts.updated += len(changed)
+    counts.unchanged += len(new) - len(absent) - len(changed)
+    return absent, changed
 
 
 def _stale_nodes(store: Store, validation: Validation, schema: Schema, dataset: str) -> dict[str, set[str]]:
