@@ -10,11 +10,11 @@ WITH e, o, $weights.scale * (CASE WHEN capital IS NULL OR capital = 0 THEN 0.0
                                   WHEN capital >= $full_at THEN 1.0 ELSE capital / $full_at END)
          + (CASE WHEN tags IS NULL OR tags = [] THEN 0.0  // most directory firms carry no tags
             ELSE $weights.listed * (CASE WHEN any(t IN tags WHERE t IN $listed) THEN 1.0 ELSE 0.0 END)
-               + $weights.specialised * reduce(best = 0.0, pair IN $specialised |
-                   CASE WHEN pair[1] > best AND any(t IN tags WHERE t CONTAINS pair[0]) THEN pair[1] ELSE best END)
+               + $weights.specialised * coalesce(head(  // $specialised is best first: the first match
+                   [pair IN $specialised WHERE any(t IN tags WHERE t CONTAINS pair[0]) | pair[1]]), 0.0)
             END)
-         + $weights.region * (CASE WHEN region IS NOT NULL AND any(r IN $regions WHERE region CONTAINS r)
-                              THEN 1.0 ELSE 0.0 END) AS own
+         + (CASE WHEN region IS NULL THEN 0.0 WHEN any(r IN $regions WHERE region CONTAINS r)
+            THEN $weights.region ELSE 0.0 END) AS own
 ORDER BY own DESC, e.name
 LIMIT $limit
 RETURN e.name AS enterprise, coalesce(e.local, false) AS local, true AS produces, o.product AS product,

@@ -71,12 +71,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
 def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None) -> dict[str, dict]:
     """enterprise -> what makes it a candidate for `segment`: the producers that rank
     first on their own parts, and every candidate tied to the city (see the two queries)."""
-    weights = rules.weights
-    own = {"weights": {"scale": weights.scale, "listed": weights.listed, "specialised": weights.specialised,
-                       "region": weights.region},
-           "full_at": float(rules.scale_full_at), "listed": rules.listed_tags,
-           "specialised": [[tag, float(value)] for tag, value in rules.specialised_tags.items()],
-           "regions": rules.preferred_regions}
+    own = own_parameters(rules)
     local = len(store.read(cypher("producers"), {"segments": [segment]}))
     with ThreadPoolExecutor(2) as pool:  # two reads the server answers side by side
         ranked = pool.submit(store.read, cypher("target_producers"),
@@ -92,6 +87,17 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
         c["sources"] = merged(c["sources"], row["sources"])
         c["illustrative"] |= row["illustrative"]
     return found
+
+
+def own_parameters(rules: TargetRules) -> dict:
+    """target_producers.cypher's parameters for the parts an enterprise holds by itself."""
+    weights = rules.weights
+    return {"weights": {"scale": weights.scale, "listed": weights.listed, "specialised": weights.specialised,
+                        "region": weights.region},
+            "full_at": float(rules.scale_full_at), "listed": rules.listed_tags,
+            "specialised": sorted(([tag, float(value)] for tag, value in rules.specialised_tags.items()),
+                                  key=lambda pair: -pair[1]),  # best first: the query takes the first match
+            "regions": rules.preferred_regions}
 
 
 def _score(segment: str, profile: dict, found: dict, rules: TargetRules) -> tuple[float, dict]:

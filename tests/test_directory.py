@@ -14,7 +14,9 @@ from loaders.backup import graph_hash
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, load
 from loaders.synth import DIRECTORY_COLUMNS, synthesize
-from queries.targets import target_list
+from queries import cypher
+from queries.settings import load_settings
+from queries.targets import own_parameters, target_list
 from tests.conftest import run_cli
 
 
@@ -147,6 +149,18 @@ def test_a_target_lists_first_n_are_the_full_lists_first_n(city, tmp_path):
         first = target_list(city, segment="隔膜", weights=weights, top=25).table
         assert len(full) > 100 and full["已为本地配套"].sum() > 0
         assert first.equals(full.head(25))
+    # 专精特新小巨人 matches both specialised tags: the better value ranks it, in either order of the settings
+    for tags in ({"小巨人": 1.0, "专精特新": 0.5}, {"专精特新": 0.5, "小巨人": 1.0}):
+        rules = load_settings().targets
+        rules = rules.model_copy(update={"specialised_tags": tags, "weights": rules.weights.model_copy(
+            update={"scale": 0, "listed": 0, "region": 0})})
+        ranked = [row["enterprise"] for row in city.read(cypher("target_producers"),
+                                                         {"segment": "隔膜", "limit": 10_000, **own_parameters(rules)})]
+        tagged = {row["name"]: row["tags"] or [] for row in city.read(
+            "MATCH (e:Enterprise) WHERE e.name IN $names RETURN e.name AS name, e.tags AS tags", {"names": ranked})}
+        values = [max([v for tag, v in tags.items() if any(tag in t for t in tagged[name])], default=0)
+                  for name in ranked]
+        assert values == sorted(values, reverse=True) and values.count(1.0) > 10 and 0.5 in values
 
 
 def test_an_enterprise_named_again_in_a_later_chunk_is_a_bad_row(city, tmp_path):

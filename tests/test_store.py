@@ -9,16 +9,20 @@ from graph import QueryError, ReadOnlyViolation, load_schema
 
 
 def test_read_returns_plain_values(any_store):
-    any_store.write("CREATE (:Chain {id: 'c1', name: '有色金属新材料', class: '千亿'})")
+    any_store.write("CREATE (:Chain {id: 'c1', name: '有色金属新材料', class: '千亿'})"
+                    "-[:SUPPORTS {share: 0.5}]->(:Chain {id: 'c2'})")
     rows = any_store.read(
-        "MATCH (c:Chain {id: $id}) "
-        "RETURN c AS node, c {.id, .name} AS map, [1, 'a', null] AS list, "
+        "MATCH (c:Chain {id: $id})-[r]->() "
+        "RETURN c AS node, r AS relationship, c {.id, .name} AS map, [1, 'a', null] AS list, "
+        "{kinds: [false, -0.25, {deep: ['长']}]} AS nested, "
         "date($day) AS day, 1 AS one, 2.5 AS half, null AS nothing, true AS yes",
         {"id": "c1", "day": "2022-06-30"})
     assert rows == [{
         "node": {"id": "c1", "name": "有色金属新材料", "class": "千亿"},
+        "relationship": {"share": 0.5},
         "map": {"id": "c1", "name": "有色金属新材料"},
         "list": [1, "a", None],
+        "nested": {"kinds": [False, -0.25, {"deep": ["长"]}]},
         "day": "2022-06-30", "one": 1, "half": 2.5, "nothing": None, "yes": True,
     }]
 
