@@ -102,6 +102,7 @@ class _InTransaction(Store):
 
     def __init__(self, tx: neo4j.Transaction, outer: Neo4jStore):
         self.engine, self.address, self.notices = outer.engine, outer.address, []
+        self.rows_per_write = outer.rows_per_write
         self._tx, self._outer = tx, outer
 
     def read(self, query: str, params: dict | None = None) -> Rows:

@@ -23,6 +23,7 @@ class Store(ABC):
     engine: str  # "falkordb" or "neo4j"
     address: str
     notices: list[str]  # what was done on connecting (e.g. the embedded server restarted)
+    rows_per_write = BATCH_SIZE  # write_batches' batch size; 1 is `chainkg bench`'s per-row baseline
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None) -> Rows:
@@ -47,10 +48,10 @@ class Store(ABC):
         """Run a read `query` once per batch with the batch as `$rows`; all answers together."""
         return [answer for batch in batched(rows, batch_size) for answer in self.read(query, {"rows": batch})]
 
-    def write_batches(self, query: str, rows: Iterable[dict], batch_size: int = BATCH_SIZE) -> int:
+    def write_batches(self, query: str, rows: Iterable[dict], batch_size: int | None = None) -> int:
         """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...)."""
         written = 0
-        for batch in batched(rows, batch_size):
+        for batch in batched(rows, batch_size or self.rows_per_write):
             self.write(query, {"rows": batch})
             written += len(batch)
         return written

@@ -5,8 +5,9 @@ For each size N, in a graph of its own (dropped afterwards):
   1. the bundled city dataset (the chains and segments the directory maps onto);
   2. the product's loader: `chainkg import-directory` in a child process, on the directory
      and then the supply file, timed, with the child's peak memory (VmHWM);
-  3. a naive loader on the same directory rows (one MERGE statement per enterprise and per
-     segment link, no validation), on the first rows, for the throughput ratio;
+  3. a naive loader for the throughput ratio: the same loader on the first directory rows,
+     writing one node or relationship per statement (`Store.rows_per_write = 1`) instead of
+     batches of thousands;
   4. p50 / p95 latency of the main analyses, each run `runs` times;
   5. the graph server's memory (embedded engine).
 The 2-hop question is asked of `runs` different firms drawn from the supply file (the
@@ -32,10 +33,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph import Settings, connect, embedded_server, load_schema
-from loaders.directory import read_mapping
+from graph import Settings, connect, embedded_server
+from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
-from loaders.synth import MAPPING, synthesize
+from loaders.synth import synthesize
 from queries.chain_map import chain_map
 from queries.gaps import gaps
 from queries.relations import relations
@@ -68,7 +69,7 @@ def _one_size(size: int, runs: int, settings: Settings, keep: bool, log) -> dict
         directory = _timed_import(made.directory, env)
         supplies = _timed_import(made.supplies, env)
         log(f"  导入 / import: {directory['rows_per_second']:,.0f} + {supplies['rows_per_second']:,.0f} 行/秒")
-        naive = _naive(store, made.directory, scoped)
+        naive = _naive(made.directory, scoped, Path(folder))
         log(f"  逐行 / naive: {naive['rows_per_second']:,.0f} 行/秒")
         busiest, sample = _firms(made.supplies, runs)
         latency = {
@@ -109,25 +110,24 @@ def _timed_import(path: Path, env: dict) -> dict:
             "peak_memory_mb": round(peak / 1024)}
 
 
-def _naive(store, directory: Path, settings: Settings) -> dict:
-    """One statement per row, into a scratch graph: the baseline the loader is compared with."""
-    mapping = read_mapping(MAPPING, store, load_schema())
-    with open(directory, encoding="utf-8") as f:
-        rows = [row for _, row in zip(range(NAIVE_ROWS), csv.DictReader(f))]
+def _naive(directory: Path, settings: Settings, folder: Path) -> dict:
+    """The product's loader on the first rows, writing one node or relationship per
+    statement instead of batches, into a scratch graph: the same facts (every property,
+    citation and link), the baseline the loader is compared with."""
+    head = folder / "逐行.csv"
+    with open(directory, encoding="utf-8", newline="") as f, open(head, "w", encoding="utf-8", newline="") as out:
+        rows = list(itertools.islice(csv.reader(f), NAIVE_ROWS + 1))  # the header and the rows
+        csv.writer(out).writerows(rows)
     scratch = dataclasses.replace(settings, graph_name=settings.graph_name + "_naive")
     with connect(scratch) as naive:
         naive.drop_graph()
         load([BUNDLED_DATASET], naive)
+        naive.rows_per_write = 1
         started = time.monotonic()
-        for row in rows:
-            naive.write("MERGE (e:Enterprise {name: $name}) SET e.credit_code = $code, e.region = $region",
-                        {"name": row["企业名称"], "code": row["统一社会信用代码"], "region": row["省份"] + row["城市"]})
-            for segment in mapping.segments(row["主营产品"].split("、"), row["行业代码"]):
-                naive.write("MATCH (e:Enterprise {name: $name}) MATCH (s:Segment {name: $segment}) "
-                            "MERGE (e)-[:OPERATES_IN]->(s)", {"name": row["企业名称"], "segment": segment})
+        import_directory([head], naive, dataset=directory.stem)
         seconds = time.monotonic() - started
         naive.drop_graph()
-    return {"rows": len(rows), "seconds": round(seconds, 2), "rows_per_second": round(len(rows) / seconds)}
+    return {"rows": len(rows) - 1, "seconds": round(seconds, 2), "rows_per_second": round((len(rows) - 1) / seconds)}
 
 
 def _firms(supplies: Path, runs: int) -> tuple[str, Iterator[str]]:

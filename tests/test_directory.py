@@ -177,3 +177,20 @@ def test_an_enterprise_named_again_in_a_later_chunk_is_a_bad_row(city, tmp_path)
     assert result.rejected == 1 and [r["行号"] for r in _rows(rejects)] == ["1002"]
     assert city.read("MATCH (e:Enterprise {name: $n}) RETURN e.credit_code AS code",
                      {"n": rows[0]["企业名称"]}) == [{"code": rows[0]["统一社会信用代码"]}]
+
+
+def test_one_row_per_statement_writes_the_same_graph(store, tmp_path):
+    """`chainkg bench`'s naive baseline is the loader writing one row per statement: the same
+    facts as its batches, in one server call each."""
+    made = synthesize(tmp_path, 300)
+    hashes, calls = [], []
+    for rows_per_write in (store.rows_per_write, 1):
+        store.drop_graph()
+        load([BUNDLED_DATASET], store)
+        before = store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"]
+        store.rows_per_write = rows_per_write
+        import_directory([made.directory, made.supplies], store)
+        calls.append(store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"] - before)
+        hashes.append(graph_hash(store))
+    assert hashes[0] == hashes[1]
+    assert calls[0] < 50 and calls[1] > 300 * 3  # an enterprise, its citation, its segment links, its supplies
