@@ -193,7 +193,7 @@ def test_a_load_waits_for_the_servers_journal_rewrite(tmp_path, reference):
 def test_directory_import_killed_at_random_moments(cli_env, settings, tmp_path):
     """An import is one atomic unit too: killed, it leaves the graph as it was."""
     run_cli("load", env=cli_env, check=True)
-    run_cli("synth", "--enterprises", "20000", "--out", str(tmp_path), env=cli_env, check=True)
+    run_cli("synth", "--enterprises", "40000", "--out", str(tmp_path), env=cli_env, check=True)
     files = [str(tmp_path / "企业名录.csv"), str(tmp_path / "配套关系.csv")]
     before = _hash(cli_env)
     seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
