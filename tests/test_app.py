@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import openpyxl
+import pyarrow
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -22,8 +23,10 @@ from streamlit.testing.v1 import AppTest
 from graph import connect
 from loaders.load import load
 from queries.layout import STATUS_COLORS
+from queries.progress import target_progress
 from tests.conftest import PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
+from ui.common import screen_cells
 
 APP = str(PROJECT_DIR / "app.py")
 
@@ -98,6 +101,17 @@ def test_overview_cards(city):
     assert [s.value for s in at.subheader][:2] == ["化工链", "电池链"]
     text = " ".join(m.value for m in at.markdown)
     assert "落后时序" in text  # 电池链: 40 % done against 50 % elapsed (see test_analyses)
+
+
+def test_tables_with_unknown_numbers_reach_the_screen_as_they_are(city):
+    """Unknown values are empty cells; a column of numbers with empty cells is text, as the
+    table's Arrow form holds one type per column (Streamlit would fix it after a traceback)."""
+    progress = target_progress(city).table
+    assert progress["完成率"].isna().any() and progress["完成率"].notna().any()
+    cells = screen_cells(progress)
+    pyarrow.Table.from_pandas(cells)
+    assert "" in set(cells["完成率"]) and "0.4" in set(cells["完成率"])
+    assert cells["落后时序"].isin(["是", "否"]).all()
 
 
 def test_chain_map_details_follow_the_chosen_segment(city):

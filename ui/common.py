@@ -97,10 +97,21 @@ def show_table(table: pd.DataFrame, height: int | None = None, key: str | None =
         return
     if "示例" in table.columns and table["示例"].any():
         st.warning(ILLUSTRATIVE)
-    # unknown values show as empty cells, not "None"
-    st.dataframe(as_cells(table).fillna(""), hide_index=True, width="stretch", height=height or "auto", key=key)
+    st.dataframe(screen_cells(table), hide_index=True, width="stretch", height=height or "auto", key=key)
     if "来源" in table.columns:
         show_sources(sorted({s for cited in table["来源"] for s in (cited or [])}))
+
+
+def screen_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's cells for the screen: unknown values as empty cells, not "None". A column
+    of numbers with empty cells becomes text, as one column cannot hold both (Streamlit would
+    convert it too, after logging a traceback on every view)."""
+    cells = as_cells(table).fillna("")
+    for column in cells.columns:
+        kinds = set(map(type, cells[column]))
+        if str in kinds and kinds & {int, float}:
+            cells[column] = cells[column].astype(str)
+    return cells
 
 
 def show_sources(ids: list[str]) -> None:
