@@ -240,11 +240,11 @@ class _Checker:
                 continue  # blank lines between blocks are common in hand-kept sheets
             self.result.rows_read[table.name] = self.result.rows_read.get(table.name, 0) + 1
             values, refs, ok = {}, {}, True
-            for column, text in cells.items():
-                where = _Where(table, row, column)
+            for column, text in cells.items():  # a cell's _Where is made only for a problem: most have none
                 if column in ref_columns:
                     if CONTROL_CHARS.search(text):
-                        self.problem("error", where, "含有不可见的控制字符", "contains control characters")
+                        self.problem("error", _Where(table, row, column), "含有不可见的控制字符",
+                                     "contains control characters")
                         ok = False
                     refs[column] = text
                 if column not in by_column:
@@ -253,11 +253,11 @@ class _Checker:
                 try:
                     values[prop] = parse_cell(spec, text)
                 except CellError as e:
-                    self.problem("error", where, e.zh, e.en)
+                    self.problem("error", _Where(table, row, column), e.zh, e.en)
                     ok = False
                     continue
                 if values[prop] is None and column in required:
-                    self.problem("error", where, "必填项为空", "required value is empty")
+                    self.problem("error", _Where(table, row, column), "必填项为空", "required value is empty")
                     ok = False
             for column in required:
                 if column in ref_columns and not refs.get(column):
