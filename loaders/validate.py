@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import mul
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from stdnum.cn import uscc
 
@@ -179,15 +179,15 @@ _TYPES = {
 
 # -- the dataset ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Where:
+# Named tuples, not dataclasses: a directory import makes about five per row, and a
+# tuple is made several times faster (compared by identity only: a Table holds a frame).
+class _Where(NamedTuple):
     table: Table
     row: int
     column: str | None = None
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(NamedTuple):
     """A name in a cell that must resolve to a node of `label`."""
 
     label: str
@@ -195,8 +195,7 @@ class _Ref:
     where: _Where
 
 
-@dataclass
-class _Edge:
+class _Edge(NamedTuple):
     rel_key: RelKey
     start: _Ref | str  # a reference to resolve, or the key of the row's own node
     end: _Ref | str
@@ -212,7 +211,7 @@ class _Checker:
         self.first_seen: dict[tuple[str, str], _Where] = {}  # (label, key) -> first row
         self.refs: list[_Ref] = []
         self.edges: list[_Edge] = []
-        self.citations: list[tuple[str, str, _Ref, dict]] = []  # (label, key, source ref, props)
+        self.citations: list[tuple[str, str, str, dict]] = []  # (label, key, source, props)
         self.file_sources: dict[str, Table] = {}
 
     def problem(self, level: str, where: _Where, zh: str, en: str) -> None:
@@ -265,19 +264,21 @@ class _Checker:
                     ok = False
             yield _Where(table, row), values, refs, ok
 
-    def provenance(self, where: _Where, values: dict) -> tuple[list[_Ref], dict]:
-        """The source references of a row and the provenance properties its facts carry."""
-        source_column = self.schema.provenance["source"].column
+    def provenance(self, where: _Where, values: dict) -> tuple[list[str], dict]:
+        """The sources a row cites and the provenance properties its facts carry. Source ids
+        are references, checked in `resolve`; a row without one cites its own file."""
         props = {"quote": values.pop("quote", None), "illustrative": bool(values.pop("illustrative", None))}
         sources = values.pop("source", None)
-        if sources is None:  # no source id: the file itself is the source, the row locates the fact
+        if sources is None:  # the row locates the fact in the file
             sources = [where.table.source_name]
             self.file_sources[sources[0]] = where.table
             props["source_row"] = where.row
         else:
             props["source_row"] = None
+            column = self.schema.provenance["source"].column
+            self.refs += [_Ref(SOURCE_LABEL, s, _Where(where.table, where.row, column)) for s in sources]
         props["source"] = sources
-        return [_Ref(SOURCE_LABEL, s, _Where(where.table, where.row, source_column)) for s in sources], props
+        return sources, props
 
     def node_table(self, table: Table, label: str) -> None:
         node = self.schema.nodes[label]
@@ -288,12 +289,12 @@ class _Checker:
         ref_columns = {link.column for link in node.links.values()}
         given = [(prop, spec) for prop, spec in node.properties.items() if spec.column in table.frame.columns]
         for where, values, refs, ok in self.rows(table, specs, required, ref_columns):
-            source_refs, prov = self.provenance(where, values) if cited else ([], {})
+            sources, prov = self.provenance(where, values) if cited else ([], {})
             links = [(rel_type, link, _Ref(link.other, name, _Where(table, where.row, link.column)))
                      for rel_type, link in node.links.items()
                      for name in (split_list if link.list else lambda text: [text])(refs.get(link.column, ""))
                      if name]
-            self.refs += source_refs + [ref for _, _, ref in links]  # checked even when the row is bad
+            self.refs += [ref for _, _, ref in links]  # checked even when the row is bad
             key = values.get(node.key)
             if key is not None:
                 ok &= self.claim_key(label, key, _Where(table, where.row, node.properties[node.key].column))
@@ -306,8 +307,8 @@ class _Checker:
             if not cited:
                 continue
             props["illustrative"] = prov["illustrative"]
-            self.citations += [(label, key, ref, {"quote": prov["quote"], "source_row": prov["source_row"]})
-                               for ref in source_refs]
+            self.citations += [(label, key, source, {"quote": prov["quote"], "source_row": prov["source_row"]})
+                               for source in sources]
             for rel_type, link, ref in links:
                 start, end = (key, ref) if link.to else (ref, key)
                 rel_key = (rel_type, label, link.to) if link.to else (rel_type, link.from_, label)
@@ -319,9 +320,7 @@ class _Checker:
         columns = (rel.from_column, rel.to_column)
         given = [(prop, spec) for prop, spec in rel.properties.items() if spec.column in table.frame.columns]
         for where, values, refs, ok in self.rows(table, specs, list(columns), set(columns)):
-            source_refs, prov = self.provenance(where, values)
-            self.refs += source_refs
-            props = dict(prov)
+            props = dict(self.provenance(where, values)[1])
             for prop, spec in given:
                 props |= stored(prop, spec, values.get(prop))
             ends = [_Ref(label, refs[column], _Where(table, where.row, column))
@@ -385,8 +384,8 @@ class _Checker:
         for name, table in self.file_sources.items():
             nodes.setdefault(SOURCE_LABEL, {}).setdefault(
                 name, {"id": name, "title": Path(table.file).name, "locator": name})
-        for label, key, source_ref, props in self.citations:
-            rels.setdefault((CITED_IN, label, SOURCE_LABEL), {})[(key, source_ref.name)] = props
+        for label, key, source, props in self.citations:
+            rels.setdefault((CITED_IN, label, SOURCE_LABEL), {})[(key, source)] = props
         for edge in self.edges:
             pair = tuple(end if isinstance(end, str) else self.canonical(end, aliases)
                          for end in (edge.start, edge.end))
