@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
 import secrets
@@ -212,6 +213,7 @@ def _header(params: dict | None) -> str:
     return "CYPHER " + " ".join(f"{_key(name)}={_literal(value)}" for name, value in params.items()) + " "
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names on every row of a batch
 def _key(name) -> str:
     if not isinstance(name, str) or not name or "`" in name:
         raise QueryError(f"参数名无效 / invalid parameter or map key: {name!r}")
@@ -237,7 +239,7 @@ def _literal(value) -> str:
             raise QueryError(f"参数不是有限数值 / a parameter is not a finite number: {value}")
         return repr(value)
     if kind is dict:
-        return "{" + ",".join(f"{_key(k)}:{_literal(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join([f"{_key(k)}:{_literal(v)}" for k, v in value.items()]) + "}"
     if kind is list or kind is tuple:
         return "[" + ",".join(map(_literal, value)) + "]"
     for plain_type in (str, int, float):  # subclasses, e.g. numpy's float64
