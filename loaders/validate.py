@@ -266,7 +266,7 @@ class _Checker:
 
     def provenance(self, where: _Where, values: dict) -> tuple[list[str], dict]:
         """The sources a row cites and the provenance properties its facts carry. Source ids
-        are references, checked in `resolve`; a row without one cites its own file."""
+        join the references `resolve` checks; a row without one cites its own file."""
         props = {"quote": values.pop("quote", None), "illustrative": bool(values.pop("illustrative", None))}
         sources = values.pop("source", None)
         if sources is None:  # the row locates the fact in the file
