@@ -274,9 +274,10 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
 @click.option("--skip-bad", is_flag=True, help="Write the good rows; list the bad ones in the rejects file.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Rejects file (with --skip-bad).")
 @click.option("--chunk-rows", default=CHUNK_ROWS, show_default=True, type=click.IntRange(100, 1_000_000))
+@click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
 @_needs("admin")
-def import_directory_command(paths, dataset, mapping, local_city, skip_bad, rejects, chunk_rows) -> None:
+def import_directory_command(paths, dataset, mapping, local_city, skip_bad, rejects, chunk_rows, as_json) -> None:
     """Import large enterprise directories (企业名录) and supply-relation files, streaming in
     chunks, validated like every dataset; idempotent."""
     if skip_bad and rejects is None:
@@ -294,6 +295,9 @@ def import_directory_command(paths, dataset, mapping, local_city, skip_bad, reje
                 click.echo(f"…另有 {len(e.problems) - 200} 个问题 / {len(e.problems) - 200} more", err=True)
             raise
     _audit("加载数据", {"名录": [str(p) for p in paths], "读取行数": result.rows, "跳过错误行": result.rejected})
+    if as_json:
+        _print({**result.to_dict(), "rejects": str(rejects) if skip_bad else None}, True)
+        return
     click.echo(f"读取 / read {result.rows:,} 行，用时 / in {result.seconds:.1f} s（{result.rows_per_second:,.0f} 行/秒 rows/s）")
     if skip_bad:
         click.echo(f"错误行 / bad rows: {result.rejected:,} -> {rejects}")

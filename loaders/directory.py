@@ -24,7 +24,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
@@ -83,6 +83,10 @@ class ImportResult:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict:
+        return {"rows": self.rows, "rejected": self.rejected, "seconds": round(self.seconds, 2),
+                "rows_per_second": round(self.rows_per_second), "counts": {k: asdict(v) for k, v in self.counts.items()}}
 
 
 class _Names:

@@ -133,6 +133,11 @@ def test_cli_import_with_progress_and_rejects(cli_env, tmp_path):
     done = run_cli("import-directory", str(tmp_path / "企业名录.csv"), "--skip-bad", env=cli_env, check=True)
     assert "行/秒" in done.stdout and "错误行" in done.stdout and "导入" in done.stderr
     assert (tmp_path / "企业名录_错误行.csv").is_file()
+    again = json.loads(run_cli("import-directory", str(tmp_path / "企业名录.csv"), "--skip-bad", "--json",
+                               env=cli_env, check=True).stdout)
+    assert again["rows"] == 2000 and 0 < again["rejected"] < 2000
+    assert again["counts"]["Enterprise"] == {"created": 0, "updated": 0, "unchanged": 2000 - again["rejected"],
+                                             "deleted": 0}
     refused = run_cli("import-directory", str(tmp_path / "企业名录.csv"), env=cli_env)
     assert refused.returncode == 2 and "未写入任何数据" in refused.stderr
 
