@@ -128,9 +128,9 @@ def _naive(directory: Path, settings: Settings, folder: Path) -> dict:
         naive.drop_graph()
         load([BUNDLED_DATASET], naive)
         naive.rows_per_write = 1
-        result = import_directory([head], naive, dataset=directory.stem)
+        report = import_directory([head], naive, dataset=directory.stem).to_dict()
         naive.drop_graph()
-    return {k: result.to_dict()[k] for k in RATE}
+    return {k: report[k] for k in RATE}
 
 
 def _firms(supplies: Path, runs: int) -> tuple[str, Iterator[str]]:
