@@ -1,9 +1,11 @@
-"""Synthetic directories and the streaming directory import, on the real embedded graph."""
+"""Synthetic directories and city datasets, and the streaming directory import, on the real
+embedded graph."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 
 import openpyxl
 import pytest
@@ -15,6 +17,7 @@ from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, load
 from loaders.synth import DIRECTORY_COLUMNS, synthesize
 from queries import cypher
+from queries.gaps import gaps
 from queries.settings import load_settings
 from queries.targets import own_parameters, target_list
 from tests.conftest import run_cli
@@ -35,6 +38,10 @@ def test_synthetic_directory_is_valid_and_reproducible(tmp_path):
     first = synthesize(tmp_path / "a", 2000, seed=7)
     again = synthesize(tmp_path / "b", 2000, seed=7)
     assert first.directory.read_bytes() == again.directory.read_bytes()
+    files = sorted(p.relative_to(first.directory.parent) for p in first.directory.parent.rglob("*.csv"))
+    assert len(files) == 2 + 12 * 12  # the directory, its supplies, 12 tables for each of 12 cities
+    assert files == sorted(p.relative_to(again.directory.parent) for p in again.directory.parent.rglob("*.csv"))
+    assert all((first.directory.parent / f).read_bytes() == (again.directory.parent / f).read_bytes() for f in files)
     rows = _rows(first.directory)
     assert len(rows) == 2000 and list(rows[0]) == DIRECTORY_COLUMNS
     assert all(uscc.is_valid(r["统一社会信用代码"]) for r in rows)
@@ -44,6 +51,27 @@ def test_synthetic_directory_is_valid_and_reproducible(tmp_path):
     buyers = sorted((sum(1 for s in supplies if s["采购企业"] == b) for b in {s["采购企业"] for s in supplies}),
                     reverse=True)
     assert buyers[0] > 20 * (sum(buyers) / len(buyers))  # skewed: a few buyers take many supplies
+
+
+def test_a_synthetic_city_loads_with_the_directory_on_top(store, tmp_path):
+    made = synthesize(tmp_path, 3000, regions=2, seed=3)
+    assert [c.name for c in made.cities] == ["金昌市（合成）", "兰州市（合成）"]
+    city = made.cities[1]
+    assert load([city], store).changed and not load([city], store).changed  # loading twice changes nothing
+    facts = store.read(
+        "MATCH (n) WHERE n.dataset = $d OPTIONAL MATCH (n)-[c:CITED_IN]->(:Source {id: '合成数据'}) "
+        "RETURN count(n) AS n, count(CASE WHEN n.illustrative THEN 1 END) AS shown, count(c) AS cited",
+        {"d": city.name})[0]
+    assert facts["n"] > 130 and facts["shown"] == facts["cited"] == facts["n"] - 1  # every fact but the source
+    links = store.read("MATCH ()-[r]->() WHERE r.dataset = $d AND type(r) <> 'CITED_IN' RETURN count(r) AS n, "
+                       "count(CASE WHEN r.illustrative THEN 1 END) AS shown", {"d": city.name})[0]
+    assert links["n"] > 200 and links["shown"] == links["n"]
+    locals_ = store.read("MATCH (e:Enterprise {local: true}) RETURN collect(e.region) AS regions")[0]["regions"]
+    assert len(locals_) == 20 and set(locals_) == {"甘肃省兰州市"}  # max(20, 3000 // 200) local firms
+    imported = import_directory([made.directory, made.supplies], store)  # the mapping's segments are all there
+    assert imported.rejected == 0 and imported.counts["Enterprise"].created == 3000
+    statuses = Counter(gaps(store, "新能源和新能源电池").table["状态"])
+    assert {"优势", "薄弱", "缺失"} <= set(statuses), statuses  # a city with strengths and gaps
 
 
 def test_import_maps_products_and_codes_to_segments(city, tmp_path):
@@ -129,7 +157,8 @@ def test_xlsx_directory(city, tmp_path):
 
 def test_cli_import_with_progress_and_rejects(cli_env, tmp_path):
     run_cli("load", env=cli_env, check=True)
-    run_cli("synth", "--enterprises", "2000", "--bad-share", "0.02", "--out", str(tmp_path), env=cli_env, check=True)
+    made = run_cli("synth", "--enterprises", "2000", "--bad-share", "0.02", "--out", str(tmp_path), env=cli_env, check=True)
+    assert "城市数据集 / city datasets (12)" in made.stdout and (tmp_path / "城市" / "天水市（合成）" / "项目.csv").is_file()
     done = run_cli("import-directory", str(tmp_path / "企业名录.csv"), "--skip-bad", env=cli_env, check=True)
     assert "行/秒" in done.stdout and "错误行" in done.stdout and "导入" in done.stderr
     assert (tmp_path / "企业名录_错误行.csv").is_file()
