@@ -23,6 +23,7 @@ import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def synthesize_city(folder: Path, province: str, city: str, firms: int, chance: 
     enterprises, their segments (a skewed draw: some segments have several producers, many
     none), parks, projects at every status, targets, actuals and policies are drawn."""
     folder.mkdir(parents=True, exist_ok=True)
-    bundled = {t.name: records(t.frame) for t in read_dataset(BUNDLED_DATASET)}
+    bundled = _bundled()
     chain_of = {r["环节名称"]: r["所属产业链"] for r in bundled["环节"]}
     short, region = city.removesuffix("市"), province + city
     parks = [f"{city}经济技术开发区", f"{city}高新技术产业开发区"]
@@ -212,6 +213,12 @@ def synthesize_city(folder: Path, province: str, city: str, firms: int, chance: 
     return folder
 
 
+@cache
+def _bundled() -> dict[str, list[dict]]:
+    """The bundled dataset's tables as rows (read once for all the cities)."""
+    return {t.name: records(t.frame) for t in read_dataset(BUNDLED_DATASET)}
+
+
 def _projects(chance: random.Random, short: str, count: int, chain_of: dict[str, str], producers: set[str],
               firms: list[str], parks: list[str]) -> list[dict]:
     rows, names, segments = [], set(), list(chain_of)
@@ -244,7 +251,8 @@ def _targets(chance: random.Random, chains: list[str]) -> dict[str, list[dict]]:
     """Each chain's output targets for 2025 and 2026, the 2025 result and 2026 to September."""
     targets, actuals = [], []
     for chain in chains:
-        goal = {year: round(chance.lognormvariate(5, 0.6) * (1.1 if year == 2026 else 1)) for year in (2025, 2026)}
+        base = chance.lognormvariate(5, 0.6)  # 亿元: median about 150
+        goal = {2025: round(base), 2026: round(base * 1.1)}
         for year, value in goal.items():
             targets.append({"指标名称": f"{chain}产业链{year}年产值目标", "年度": str(year), "指标": "产值",
                             "目标值": f"{value}亿元", "所属产业链": chain})
