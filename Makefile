@@ -6,17 +6,20 @@ BIN    := $(VENV)/bin
 RUN_DEBS  := fonts-noto-cjk fonts-wqy-microhei
 TEST_DEBS := chromium $(RUN_DEBS)
 LINT_DIR  := tests/cypher_lint
+# The local Neo4j server (CHAINKG_ENGINE=neo4j): a Java launcher and Neo4j's jars from Maven Central.
+NEO4J_DIR  := graph/neo4j_launcher
+NEO4J_DEBS := openjdk-17-jdk-headless maven
 
-.PHONY: run test install test-deps clean
+.PHONY: run test install neo4j test-deps clean
 
-run: install
+run: install $(if $(filter neo4j,$(CHAINKG_ENGINE)),neo4j)
 	scripts/system-deps.sh $(RUN_DEBS)
 	$(BIN)/chainkg db start
 	$(BIN)/chainkg schema apply
 	$(BIN)/chainkg load
 	$(BIN)/chainkg serve --port 8501
 
-test: install test-deps
+test: install neo4j test-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -26,6 +29,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+neo4j: $(NEO4J_DIR)/target/.built
+
+$(NEO4J_DIR)/target/.built: $(NEO4J_DIR)/pom.xml $(wildcard $(NEO4J_DIR)/src/main/java/chainkg/*.java)
+	command -v mvn >/dev/null && command -v javac >/dev/null || scripts/system-deps.sh $(NEO4J_DEBS)
+	cd $(NEO4J_DIR) && mvn -q -B package
 	touch $@
 
 test-deps: $(VENV)/.test-installed $(LINT_DIR)/node_modules/.installed
@@ -41,4 +51,4 @@ $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/packag
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(LINT_DIR)/node_modules
+	rm -rf $(VENV) $(LINT_DIR)/node_modules $(NEO4J_DIR)/target

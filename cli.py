@@ -18,10 +18,10 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from graph import ChainKGError, Settings, connect, embedded_server, load_schema
+from graph import ChainKGError, Settings, connect, load_schema, local_server
 from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
-from graph.config import PROJECT_DIR
+from graph.config import ENGINES, PROJECT_DIR
 from graph.errors import InvalidData
 from loaders.backup import backup, export_neo4j_import, graph_hash, read_backup, restore
 from loaders.bench import bench as run_bench
@@ -126,53 +126,66 @@ def main(debug: bool) -> None:
 
 @main.group()
 def db() -> None:
-    """The embedded graph server (used when NEO4J_URI is not set)."""
+    """The graph server the product runs itself: the embedded FalkorDB (default) or a local
+    Neo4j (--engine neo4j or CHAINKG_ENGINE=neo4j)."""
 
 
-def _embedded():
-    settings = Settings.from_env()
-    if not settings.embedded:
-        raise ChainKGError("已配置 NEO4J_URI，不使用内置图数据库 / NEO4J_URI is set: the embedded server is not used")
-    return embedded_server(settings)
+ENGINE = click.option("--engine", type=click.Choice(ENGINES),
+                      help="falkordb (embedded, default) or neo4j (local server); default: CHAINKG_ENGINE.")
+
+
+def _settings(engine: str | None) -> Settings:
+    """Settings from the environment; --engine, when given, chooses the engine (and is
+    what the commands run from this one see)."""
+    if engine:
+        os.environ["CHAINKG_ENGINE"] = engine
+    return Settings.from_env()
+
+
+def _own_server(settings: Settings):
+    server = local_server(settings)
+    if server is None:
+        raise ChainKGError("已配置 NEO4J_URI：该 Neo4j 由他人运行，本命令不管理它 / NEO4J_URI is set: that Neo4j is "
+                           "run by others and not managed here")
+    return server
 
 
 @db.command("start")
+@ENGINE
 @_fail_cleanly
-def db_start() -> None:
-    """Start the embedded server (harmless when it already runs)."""
-    for note in _embedded().start():
+def db_start(engine: str | None) -> None:
+    """Start the server (harmless when it already runs)."""
+    for note in _own_server(_settings(engine)).start():
         click.echo(note)
 
 
 @db.command("stop")
+@ENGINE
 @_fail_cleanly
-def db_stop() -> None:
-    """Stop the embedded server; the data stays in var/graph/."""
-    click.echo(_embedded().stop())
+def db_stop(engine: str | None) -> None:
+    """Stop the server; the data stays under CHAINKG_HOME."""
+    click.echo(_own_server(_settings(engine)).stop())
 
 
 @db.command("status")
+@ENGINE
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
 @_needs("viewer")
-def db_status(as_json: bool) -> None:
+def db_status(engine: str | None, as_json: bool) -> None:
     """Engine, address, pid, node and relationship counts."""
-    settings = Settings.from_env()
-    if settings.embedded:
-        status = embedded_server(settings).status()
-        info = {"engine": "falkordb", "address": status.address, "running": status.running,
-                "pid": status.pid, "data_dir": status.data_dir}
-        if status.running:
-            with _store() as store:
-                counts = graph_counts(store)
-            info |= {"graph": settings.graph_name, "nodes": counts["total_nodes"],
-                     "relationships": counts["total_relationships"]}
-    else:
+    settings = _settings(engine)
+    server = local_server(settings)
+    info = {"engine": settings.engine}
+    if server is not None:
+        status = server.status()
+        info |= {"address": status.address, "running": status.running, "pid": status.pid,
+                 "data_dir": status.data_dir}
+    if server is None or status.running:
         with _store() as store:
             counts = graph_counts(store)
-            info = {"engine": "neo4j", "address": store.address, "running": True,
-                    "database": settings.neo4j_database or "(default)",
-                    "nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
+        where = {"graph": settings.graph_name} if settings.embedded else {"address": store.address, "running": True}
+        info |= where | {"nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
     _print(info, as_json)
 
 

@@ -1,33 +1,45 @@
-"""Connection to the graph: Neo4j when NEO4J_URI is set, else the embedded server."""
+"""Connection to the graph: the embedded FalkorDB server by default, a local Neo4j server
+with CHAINKG_ENGINE=neo4j, or the Neo4j that NEO4J_URI names."""
 
 from __future__ import annotations
 
 from graph.config import Settings
 from graph.errors import ChainKGError, QueryError, ReadOnlyViolation, StoreUnavailable
 from graph.schema import Schema, load_schema
-from graph.server import EmbeddedServer
+from graph.server import EmbeddedServer, LocalServer
 from graph.store import Store
 
-__all__ = ["ChainKGError", "EmbeddedServer", "QueryError", "ReadOnlyViolation", "Schema",
-           "Settings", "Store", "StoreUnavailable", "connect", "embedded_server", "load_schema"]
+__all__ = ["ChainKGError", "EmbeddedServer", "LocalServer", "QueryError", "ReadOnlyViolation", "Schema",
+           "Settings", "Store", "StoreUnavailable", "connect", "local_server", "load_schema"]
 
 
-def embedded_server(settings: Settings) -> EmbeddedServer:
-    return EmbeddedServer(settings.graph_dir, settings.graph_port)
+def local_server(settings: Settings) -> LocalServer | None:
+    """The server the product runs for these settings; None for a Neo4j run by others."""
+    if settings.embedded:
+        return EmbeddedServer(settings.graph_dir, settings.graph_port)
+    if settings.local_neo4j:
+        from graph.neo4j_server import Neo4jServer
+
+        return Neo4jServer(settings.neo4j_dir, settings.neo4j_port, settings.neo4j_heap, settings.neo4j_page_cache)
+    return None
 
 
 def connect(settings: Settings | None = None) -> Store:
-    """Open the configured store, starting the embedded server on demand."""
+    """Open the configured store, starting the product's own server on demand."""
     settings = settings or Settings.from_env()
-    if not settings.embedded:
+    server = local_server(settings)
+    notices = server.ensure_running() if server else []
+    if settings.engine == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database)
-    from graph.falkor_store import FalkorStore
+        if server:
+            store = Neo4jStore(server.uri, "neo4j", server.password(), None)
+        else:
+            store = Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                               settings.neo4j_database)
+    else:
+        from graph.falkor_store import FalkorStore
 
-    server = embedded_server(settings)
-    notices = server.ensure_running()
-    store = FalkorStore(server.host, server.port, server.password(), settings.graph_name)
+        store = FalkorStore(server.host, server.port, server.password(), settings.graph_name)
     store.notices = notices
     return store

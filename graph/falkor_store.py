@@ -87,14 +87,14 @@ class FalkorStore(Store):
         staging = copy.copy(self)
         staging.graph_name = f"{self.graph_name}__staging"
         staging._graph = self._db.select_graph(staging.graph_name)
-        staging.drop_graph()  # left over from a load that was killed
+        staging.clear()  # left over from a load that was killed
         with self._forking():
             self._command("GRAPH.COPY", self.graph_name, staging.graph_name, missing_ok=True)
         try:
             yield staging
             self._command("RENAME", staging.graph_name, self.graph_name, missing_ok=True)
         finally:
-            staging.drop_graph()
+            staging.clear()
         self._compact_journal()
 
     @contextmanager
@@ -147,8 +147,7 @@ class FalkorStore(Store):
         except (redis.ConnectionError, redis.TimeoutError) as e:
             raise _unavailable(self.address, e) from e
 
-    def drop_graph(self) -> None:
-        """Delete the whole graph (tests and `restore` use it)."""
+    def clear(self) -> None:
         try:
             self._graph.delete()
         except redis.ResponseError:

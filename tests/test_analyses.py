@@ -49,7 +49,7 @@ def city(city_settings):
     with connect(city_settings) as store:
         load([CITY], store)
         yield store
-        store.drop_graph()
+        store.clear()
 
 
 def _by(table, key: str, value: str) -> dict:

@@ -148,7 +148,7 @@ def app_env(server):
     run_cli("load", env=env, check=True)
     yield env
     with connect(settings) as store:
-        store.drop_graph()
+        store.clear()
 
 
 @contextmanager

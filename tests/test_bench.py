@@ -26,4 +26,4 @@ def test_bench_reports_throughput_latency_and_memory(cli_env, settings, tmp_path
     assert size["server_memory_mb"]["peak_mb"] > 0
     with connect(dataclasses.replace(settings, graph_name="bench_300")) as kept:  # --keep
         assert kept.read("MATCH (e:Enterprise) RETURN count(e) AS n")[0]["n"] > 300
-        kept.drop_graph()
+        kept.clear()

@@ -219,7 +219,7 @@ def test_one_row_per_statement_writes_the_same_graph(store, tmp_path):
     made = synthesize(tmp_path, 300)
     hashes, calls = [], []
     for rows_per_write in (store.rows_per_write, 1):
-        store.drop_graph()
+        store.clear()
         load([BUNDLED_DATASET], store)
         before = store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"]
         store.rows_per_write = rows_per_write

@@ -37,7 +37,7 @@ def reference(server):
     run_cli("load", env=env, check=True)
     yield _hash(env)
     with connect(settings) as store:
-        store.drop_graph()
+        store.clear()
 
 
 def _killed_load(env, delay: float, victim) -> int:
@@ -64,7 +64,7 @@ def test_loader_killed_at_random_moments(cli_env, settings, reference):
         run_cli("load", env=cli_env, check=True)
         assert _hash(cli_env) == reference, f"seed {seed}, attempt {attempt}"
         with connect(settings) as store:
-            store.drop_graph()
+            store.clear()
 
 
 def test_server_killed_during_a_load(tmp_path, reference):
@@ -85,7 +85,7 @@ def test_server_killed_during_a_load(tmp_path, reference):
             run_cli("load", env=env, check=True)
             assert _hash(env) == reference, f"seed {seed}, attempt {attempt}"
             with connect(settings) as store:
-                store.drop_graph()
+                store.clear()
     finally:
         server.stop()
 

@@ -107,6 +107,6 @@ def test_unsafe_parameters_are_refused_before_sending(store, params):
 
 def test_read_on_a_deleted_graph_answers_empty(store):
     store.write("CREATE (:Chain {name: 'gone'})")
-    store.drop_graph()
+    store.clear()
     assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
     assert store.read("RETURN 1 AS x") == [{"x": 1}]

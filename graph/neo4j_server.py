@@ -1,0 +1,75 @@
+"""The local Neo4j 5 Community server, run by the product (CHAINKG_ENGINE=neo4j).
+
+Neo4j's own embedded DBMS with its Bolt connector, started by the small Java launcher in
+`graph/neo4j_launcher/` (built by `make neo4j` from Maven Central jars). The product talks
+to it as to any Neo4j: the official driver over Bolt, with the password from the 0600
+file beside the data. Heap and page cache are bounded (CHAINKG_NEO4J_HEAP,
+CHAINKG_NEO4J_PAGECACHE); without a bound the page cache would take half the RAM.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph.config import PROJECT_DIR, size_in_bytes
+from graph.errors import StoreUnavailable
+from graph.server import LocalServer
+
+LAUNCHER = PROJECT_DIR / "graph" / "neo4j_launcher" / "target"
+MAIN_CLASS = "chainkg.Neo4jLauncher"
+
+
+class Neo4jServer(LocalServer):
+    name, name_en = "Neo4j 数据库", "local Neo4j"
+    program = MAIN_CLASS.encode()
+    port_variable = "CHAINKG_NEO4J_PORT"
+
+    def __init__(self, data_dir: Path, port: int, heap: str = "4g", page_cache: str = "2g"):
+        super().__init__(data_dir, port)
+        self.heap, self.page_cache = heap, page_cache
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{self.address}"
+
+    def _launch(self) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise StoreUnavailable("未找到 Java 17：请执行 apt-get install openjdk-17-jre-headless / "
+                                   "Java 17 is missing: apt-get install openjdk-17-jre-headless")
+        if not (LAUNCHER / "chainkg-neo4j.jar").is_file():
+            raise StoreUnavailable("Neo4j 尚未安装：请执行 make neo4j（需要 Maven 和 Maven Central）/ "
+                                   "Neo4j is not built: run `make neo4j` (needs Maven and Maven Central)")
+        heap = size_in_bytes(self.heap)
+        self.password()  # the launcher reads it from the file
+        with open(self.log_file, "ab") as log:
+            process = subprocess.Popen(
+                [java, f"-Xmx{heap}", f"-Xms{min(heap, 256 << 20)}", "-XX:+UseG1GC",
+                 "-cp", f"{LAUNCHER / 'lib'}/*:{LAUNCHER / 'chainkg-neo4j.jar'}", MAIN_CLASS,
+                 str(self.data_dir), str(self.port), str(size_in_bytes(self.page_cache)),
+                 str(self._password_file)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        self._pid_file.write_text(str(process.pid))
+
+    def _answers(self) -> bool:
+        try:
+            with GraphDatabase.driver(self.uri, auth=("neo4j", self.password()), connection_timeout=2) as driver:
+                driver.verify_connectivity()
+            return True
+        except (DriverError, Neo4jError, OSError):
+            return False
+
+    def _failure(self, log_tail: str) -> str:
+        debug = self.data_dir / "logs" / "debug.log"
+        text = log_tail + (debug.read_text(errors="replace")[-4000:] if debug.exists() else "")
+        if "FileLockException" in text or "locked by another process" in text:
+            return (f"数据目录 {self.data_dir} 正被另一个进程使用（store_lock），请先停止它 / the data directory "
+                    f"is locked by another process (store_lock); stop that process first")
+        if "OutOfMemoryError" in text:
+            return "内存不足，请调大 CHAINKG_NEO4J_HEAP / out of memory: raise CHAINKG_NEO4J_HEAP"
+        return log_tail
