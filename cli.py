@@ -184,8 +184,11 @@ def db_status(engine: str | None, as_json: bool) -> None:
     if server is None or status.running:
         with _store() as store:
             counts = graph_counts(store)
-        where = {"graph": settings.graph_name} if settings.embedded else {"address": store.address, "running": True}
-        info |= where | {"nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
+        if server is None:
+            info |= {"address": store.address, "running": True, "database": settings.neo4j_database or "(default)"}
+        elif settings.embedded:
+            info["graph"] = settings.graph_name
+        info |= {"nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
     _print(info, as_json)
 
 
@@ -343,23 +346,29 @@ def synth_command(enterprises: int, regions: int, out: Path, seed: int, bad_shar
 @click.option("--sizes", default="10000,100000", show_default=True, help="Enterprise counts, comma-separated.")
 @click.option("--runs", default=20, show_default=True, type=click.IntRange(3, 1000), help="Runs per latency.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON here.")
-@click.option("--keep", is_flag=True, help="Keep each size's graph (bench_N), e.g. for scripts/bench_pages.py.")
+@click.option("--engines", help="Comma-separated, e.g. falkordb,neo4j (default: the configured engine).")
+@click.option("--keep", is_flag=True, help="Keep the graphs (FalkorDB: bench_N; Neo4j: the last size, in "
+              "CHAINKG_HOME/bench), e.g. for scripts/bench_pages.py.")
 @_fail_cleanly
 @_needs("admin")
-def bench_command(sizes: str, runs: int, json_file: Path | None, keep: bool) -> None:
+def bench_command(sizes: str, runs: int, json_file: Path | None, engines: str | None, keep: bool) -> None:
     """Load throughput (against a naive per-row loader), analysis latency p50/p95 and memory
-    at each size, on synthetic directories in graphs of their own."""
+    at each size, on synthetic directories, in graphs of the benchmark's own."""
     try:
         counts = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
     except ValueError:
         raise click.BadParameter(f"须为逗号分隔的整数 / comma-separated integers: {sizes!r}", param_hint="--sizes")
-    report = run_bench(counts, runs, keep=keep, log=lambda line: click.echo(line, err=True))
-    rows = [{"企业数": s["enterprises"], "关系数": s["relationships"], "导入秒数": s["import_seconds"],
+    chosen = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
+    if unknown := set(chosen or []) - set(ENGINES):
+        raise click.BadParameter(f"未知引擎 / unknown engine: {', '.join(sorted(unknown))}", param_hint="--engines")
+    report = run_bench(counts, runs, chosen, keep=keep, log=lambda line: click.echo(line, err=True))
+    rows = [{"引擎": engine, "企业数": s["enterprises"], "关系数": s["relationships"], "导入秒数": s["import_seconds"],
              "导入 行/秒": s["import_directory"]["rows_per_second"],
              "逐行 行/秒": s["naive"]["rows_per_second"], "倍数": s["loader_vs_naive"],
              **{f"{k} p95 ms": v["p95_ms"] for k, v in s["latency"].items()},
              "导入内存 MB": s["loader_peak_memory_mb"],
-             "图服务内存 MB": (s["server_memory_mb"] or {}).get("peak_mb")} for s in report["sizes"]]
+             "图服务内存 MB": (s["server_memory_mb"] or {}).get("peak_mb")}
+            for engine, figures in report["engines"].items() for s in figures["sizes"]]
     _print(rows, False)
     if json_file:
         json_file.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

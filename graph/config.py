@@ -58,6 +58,18 @@ class Settings:
             neo4j_page_cache=env.get("CHAINKG_NEO4J_PAGECACHE") or "2g",
         )
 
+    def environment(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """`base` (default: this process's environment) with the variables under which a
+        `chainkg` child process sees these settings. A Neo4j run by others keeps its NEO4J_*
+        variables; otherwise they are dropped."""
+        env = dict(os.environ if base is None else base)
+        if self.neo4j_uri is None:
+            env = {k: v for k, v in env.items() if not k.startswith("NEO4J_")}
+        return env | {"CHAINKG_ENGINE": self.engine, "CHAINKG_HOME": str(self.home),
+                      "CHAINKG_GRAPH_PORT": str(self.graph_port), "CHAINKG_GRAPH": self.graph_name,
+                      "CHAINKG_NEO4J_PORT": str(self.neo4j_port), "CHAINKG_NEO4J_HEAP": self.neo4j_heap,
+                      "CHAINKG_NEO4J_PAGECACHE": self.neo4j_page_cache}
+
     @property
     def embedded(self) -> bool:
         return self.engine == "falkordb"

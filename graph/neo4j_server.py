@@ -25,6 +25,7 @@ MAIN_CLASS = "chainkg.Neo4jLauncher"
 
 
 class Neo4jServer(LocalServer):
+    engine = "neo4j"
     name, name_en = "Neo4j 数据库", "local Neo4j"
     program = MAIN_CLASS.encode()
     port_variable = "CHAINKG_NEO4J_PORT"

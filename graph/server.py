@@ -41,6 +41,7 @@ class ServerStatus:
 class LocalServer:
     """A server process of ours: subclasses say how to launch it and how to ask it."""
 
+    engine = ""
     name = name_en = ""  # for messages: 中文 / English
     program = b""  # in the process's command line: guards against a recycled pid
     port_variable = ""
@@ -169,6 +170,7 @@ class LocalServer:
 
 
 class EmbeddedServer(LocalServer):
+    engine = "falkordb"
     name, name_en = "图数据库", "embedded graph"
     program = b"redis-server"
     port_variable = "CHAINKG_GRAPH_PORT"

@@ -1,16 +1,17 @@
-"""`chainkg bench`: load speed, analysis latency and memory at several sizes, on the
-configured engine, with synthetic directories (`loaders/synth.py`).
+"""`chainkg bench`: load speed, analysis latency and memory at several sizes, on each
+engine named, with synthetic directories (`loaders/synth.py`).
 
-For each size N, in a graph of its own (dropped afterwards):
-  1. the bundled city dataset (the chains and segments the directory maps onto);
-  2. the product's loader: `chainkg import-directory` in a child process, on the directory
-     and then the supply file, with the child's peak memory (VmHWM); the import's own time
-     (as for the naive loader) gives the rows/s, the child's wall time `import_seconds`;
-  3. a naive loader for the throughput ratio: the same loader on the first directory rows,
-     writing one node or relationship per statement (`Store.rows_per_write = 1`) instead of
-     batches of thousands;
-  4. p50 / p95 latency of the main analyses, each run `runs` times;
-  5. the graph server's memory (embedded engine).
+For each engine and size N, in a graph of the benchmark's own (emptied afterwards):
+  1. a naive loader for the throughput ratio: the product's loader on the first directory
+     rows (on top of the bundled city dataset), writing one node or relationship per
+     statement (`Store.rows_per_write = 1`) instead of batches of thousands; the graph
+     is emptied again;
+  2. the bundled city dataset, then the product's loader: `chainkg import-directory` in a
+     child process, on the directory and then the supply file, with the child's peak
+     memory (VmHWM); the import's own time (as for the naive loader) gives the rows/s, the
+     child's wall time `import_seconds`;
+  3. p50 / p95 latency of the main analyses, each run `runs` times;
+  4. the graph server's memory.
 The 2-hop question is asked of `runs` different firms drawn from the supply file (the
 latency a bureau sees across its questions) and, repeatedly, of the busiest buyer (the
 hardest case); the target list is for 隔膜, the segment most directory firms map to (a
@@ -26,6 +27,7 @@ import json
 import math
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,9 +35,10 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from graph import Settings, connect, local_server
+from graph import Settings, Store, connect, local_server
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
 from loaders.synth import synthesize
@@ -50,30 +53,51 @@ NAIVE_ROWS = 2000
 RATE = ("rows", "seconds", "rows_per_second")  # of an import's own report, for both loaders
 
 
-def bench(sizes: list[int], runs: int = 20, settings: Settings | None = None, keep: bool = False,
-          log=print) -> dict:
+def bench(sizes: list[int], runs: int = 20, engines: list[str] | None = None, settings: Settings | None = None,
+          keep: bool = False, log=print) -> dict:
+    """Every size on every engine named (default: the configured one), in graphs of the
+    benchmark's own: FalkorDB's `bench_N` graphs on the embedded server; on Neo4j a scratch
+    server of its own (CHAINKG_HOME/bench/neo4j), never the user's database."""
     settings = settings or Settings.from_env()
-    report = {"engine": "neo4j" if not settings.embedded else "falkordb", "cpus": os.cpu_count(),
-              "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "sizes": []}
-    for size in sizes:
-        log(f"— {size:,} 家企业 / enterprises")
-        report["sizes"].append(_one_size(size, runs, settings, keep, log))
+    report = {"cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "engines": {}}
+    for engine in engines or [settings.engine]:
+        with _bench_server(settings, engine, keep) as scoped:
+            report["engines"][engine] = {"sizes": []}
+            for size in sizes:
+                log(f"— {engine}: {size:,} 家企业 / enterprises")
+                report["engines"][engine]["sizes"].append(_one_size(size, runs, scoped, keep, log))
     return report
 
 
+@contextmanager
+def _bench_server(settings: Settings, engine: str, keep: bool) -> Iterator[Settings]:
+    if engine == "falkordb":
+        yield dataclasses.replace(settings, engine=engine, neo4j_uri=None)
+        return
+    home = settings.home / "bench"
+    scoped = dataclasses.replace(settings, engine=engine, neo4j_uri=None, home=home, neo4j_port=_free_port())
+    server = local_server(scoped)
+    server.stop()  # one left over from an interrupted run
+    server.start()
+    try:
+        yield scoped
+    finally:
+        server.stop()
+
+
 def _one_size(size: int, runs: int, settings: Settings, keep: bool, log) -> dict:
-    graph = f"bench_{size}"
-    scoped = dataclasses.replace(settings, graph_name=graph)
+    scoped = dataclasses.replace(settings, graph_name=f"bench_{size}")  # FalkorDB's; one database on Neo4j
     with tempfile.TemporaryDirectory() as folder, connect(scoped) as store:
-        store.clear()
         made = synthesize(Path(folder), size)
+        store.clear()
+        naive = _naive(made.directory, store, Path(folder))
+        log(f"  逐行 / naive: {naive['rows_per_second']:,.0f} 行/秒")
+        store.clear()
         load([BUNDLED_DATASET], store)
-        env = {**os.environ, "CHAINKG_GRAPH": graph, "CHAINKG_AUDIT_LOG": str(Path(folder) / "audit.jsonl")}
+        env = scoped.environment() | {"CHAINKG_AUDIT_LOG": str(Path(folder) / "audit.jsonl")}
         directory = _timed_import(made.directory, env)
         supplies = _timed_import(made.supplies, env)
         log(f"  导入 / import: {directory['rows_per_second']:,.0f} + {supplies['rows_per_second']:,.0f} 行/秒")
-        naive = _naive(made.directory, scoped, Path(folder))
-        log(f"  逐行 / naive: {naive['rows_per_second']:,.0f} 行/秒")
         busiest, sample = _firms(made.supplies, runs)
         latency = {
             "chain_map": _latency(lambda: chain_map(store, CHAIN), runs),
@@ -115,21 +139,20 @@ def _timed_import(path: Path, env: dict) -> dict:
     return {**{k: report[k] for k in RATE}, "wall_seconds": round(wall, 2), "peak_memory_mb": round(peak / 1024)}
 
 
-def _naive(directory: Path, settings: Settings, folder: Path) -> dict:
+def _naive(directory: Path, store: Store, folder: Path) -> dict:
     """The product's loader on the first rows, writing one node or relationship per
-    statement instead of batches, into a scratch graph: the same facts (every property,
-    citation and link), the baseline the loader is compared with."""
+    statement instead of batches, into the (empty) benchmark graph: the same facts (every
+    property, citation and link), the baseline the loader is compared with."""
     head = folder / "逐行.csv"
     with open(directory, encoding="utf-8", newline="") as f, open(head, "w", encoding="utf-8", newline="") as out:
         rows = list(itertools.islice(csv.reader(f), NAIVE_ROWS + 1))  # the header and the rows
         csv.writer(out).writerows(rows)
-    scratch = dataclasses.replace(settings, graph_name=settings.graph_name + "_naive")
-    with connect(scratch) as naive:
-        naive.clear()
-        load([BUNDLED_DATASET], naive)
-        naive.rows_per_write = 1
-        report = import_directory([head], naive, dataset=directory.stem).to_dict()
-        naive.clear()
+    load([BUNDLED_DATASET], store)
+    store.rows_per_write = 1
+    try:
+        report = import_directory([head], store, dataset=directory.stem).to_dict()
+    finally:
+        store.rows_per_write = Store.rows_per_write
     return {k: report[k] for k in RATE}
 
 
@@ -167,6 +190,12 @@ def _server_memory(settings: Settings) -> dict | None:
     server = local_server(settings)
     pid = server.status().pid if server else None
     return {"rss_mb": round(_vm(pid, "VmRSS") / 1024), "peak_mb": round(_vm(pid, "VmHWM") / 1024)} if pid else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _vm(pid: int, field: str) -> int:

@@ -1,7 +1,10 @@
-"""Shared fixtures: one real embedded graph server per test session, one graph per test.
+"""Shared fixtures. Every test that talks to the graph runs on both engines: the embedded
+FalkorDB server and a local Neo4j 5 server, each a real server started once per test
+session (one at a time: pytest runs all tests of one engine, then the other's).
 
-Set NEO4J_TEST_URI (and NEO4J_TEST_USER / NEO4J_TEST_PASSWORD) to also run the store and
-query tests against a real Neo4j 5 server.
+Isolation: on FalkorDB each test gets a graph of its own on the session's server; Neo4j
+Community has one user database, so each test's graph is that database, emptied first
+(with its constraints and indexes).
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from graph import EmbeddedServer, Settings, connect
+from graph import LocalServer, Settings, connect, local_server
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHAINKG = shutil.which("chainkg", path=str(Path(sys.executable).parent)) or "chainkg"
+ENGINES = ("falkordb", "neo4j")
+# Small bounds for the test servers: a 2-core CI machine runs them beside Chromium.
+NEO4J_HEAP, NEO4J_PAGE_CACHE = "1g", "256m"
 
 
 def free_port() -> int:
@@ -28,17 +34,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def embedded_settings(home: Path, port: int, graph_name: str) -> Settings:
-    return Settings(neo4j_uri=None, neo4j_user="neo4j", neo4j_password=None, neo4j_database=None,
-                    home=home, graph_port=port, graph_name=graph_name)
+def engine_settings(engine: str, home: Path, port: int, graph_name: str = "chainkg") -> Settings:
+    """Settings for the product's own server of `engine`, with its data under `home`."""
+    return Settings(engine=engine, neo4j_uri=None, neo4j_user="neo4j", neo4j_password=None, neo4j_database=None,
+                    home=home, graph_port=port, graph_name=graph_name, neo4j_port=port,
+                    neo4j_heap=NEO4J_HEAP, neo4j_page_cache=NEO4J_PAGE_CACHE)
+
+
+def own_server(engine: str, home: Path) -> tuple[Settings, LocalServer]:
+    """Settings and the server (not started) for a server no other test uses."""
+    settings = engine_settings(engine, home, free_port())
+    return settings, local_server(settings)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment under which `chainkg` and the app see these settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env |= {"CHAINKG_HOME": str(settings.home), "CHAINKG_GRAPH_PORT": str(settings.graph_port),
-            "CHAINKG_GRAPH": settings.graph_name}
-    return env
+    return settings.environment({k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")})
 
 
 def use_env(monkeypatch, env: dict[str, str]) -> None:
@@ -55,16 +66,35 @@ def use_env(monkeypatch, env: dict[str, str]) -> None:
     st.cache_data.clear()
 
 
-def run_cli(*args: str, env: dict[str, str], check: bool = False) -> subprocess.CompletedProcess:
-    done = subprocess.run([CHAINKG, *args], env=env, capture_output=True, text=True, timeout=180)
+def run_cli(*args: str, env: dict[str, str], check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+    done = subprocess.run([CHAINKG, *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"chainkg {' '.join(args)} failed: {done.stderr}")
     return done
 
 
+def fresh_graph(server: LocalServer, name: str) -> Settings:
+    """Settings for an empty graph on the session's `server`: a new graph name on
+    FalkorDB; Neo4j's one database, emptied."""
+    settings = engine_settings(server.engine, server.data_dir.parent, server.port, name)
+    if server.engine == "neo4j":
+        with connect(settings) as store:
+            store.clear()
+    return settings
+
+
+# For the few tests of one engine's own behaviour (e.g. FalkorDB's parameter header).
+only_falkordb = pytest.mark.parametrize("engine", ["falkordb"], indirect=True)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> EmbeddedServer:
-    srv = EmbeddedServer(tmp_path_factory.mktemp("home") / "graph", free_port())
+def server(engine, tmp_path_factory) -> LocalServer:
+    _, srv = own_server(engine, tmp_path_factory.mktemp(f"home_{engine}"))
     srv.start()
     yield srv
     srv.stop()
@@ -72,8 +102,8 @@ def server(tmp_path_factory) -> EmbeddedServer:
 
 @pytest.fixture
 def settings(server) -> Settings:
-    """Settings naming a graph of this test's own on the session's server."""
-    return embedded_settings(server.data_dir.parent, server.port, f"test_{uuid.uuid4().hex[:12]}")
+    """Settings naming an empty graph of this test's own."""
+    return fresh_graph(server, f"test_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
@@ -86,28 +116,3 @@ def store(settings):
     with connect(settings) as s:
         yield s
         s.clear()
-
-
-def _neo4j_settings() -> Settings | None:
-    uri = os.environ.get("NEO4J_TEST_URI")
-    if not uri:
-        return None
-    return Settings(neo4j_uri=uri, neo4j_user=os.environ.get("NEO4J_TEST_USER", "neo4j"),
-                    neo4j_password=os.environ.get("NEO4J_TEST_PASSWORD"),
-                    neo4j_database=os.environ.get("NEO4J_TEST_DATABASE"),
-                    home=PROJECT_DIR / "var", graph_port=0, graph_name="")
-
-
-ENGINES = ["falkordb"] + (["neo4j"] if _neo4j_settings() else [])
-
-
-@pytest.fixture(params=ENGINES)
-def any_store(request, settings):
-    """A store on each available engine, emptied before and after the test."""
-    if request.param == "falkordb":
-        yield request.getfixturevalue("store")
-        return
-    with connect(_neo4j_settings()) as s:
-        s.write("MATCH (n) DETACH DELETE n")
-        yield s
-        s.write("MATCH (n) DETACH DELETE n")

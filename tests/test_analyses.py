@@ -34,14 +34,14 @@ from queries.relations import impact, relations
 from queries.settings import load_settings
 from queries.supply import supply_rate
 from queries.targets import target_list
-from tests.conftest import embedded_settings, run_cli, settings_env
+from tests.conftest import fresh_graph, run_cli, settings_env
 
 CITY = Path(__file__).parent / "fixtures" / "analysis_city"
 
 
 @pytest.fixture(scope="module")
 def city_settings(server):
-    return embedded_settings(server.data_dir.parent, server.port, f"test_city_{uuid.uuid4().hex[:8]}")
+    return fresh_graph(server, f"test_city_{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture(scope="module")

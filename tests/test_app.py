@@ -24,7 +24,7 @@ from graph import connect
 from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
-from tests.conftest import PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
+from tests.conftest import PROJECT_DIR, free_port, fresh_graph, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
 
@@ -143,7 +143,7 @@ COLOURS = {status: tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for status, c i
 
 @pytest.fixture(scope="module")
 def app_env(server):
-    settings = embedded_settings(server.data_dir.parent, server.port, f"test_app_{uuid.uuid4().hex[:8]}")
+    settings = fresh_graph(server, f"test_app_{uuid.uuid4().hex[:8]}")
     env = settings_env(settings)
     run_cli("load", env=env, check=True)
     yield env

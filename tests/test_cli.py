@@ -34,10 +34,10 @@ def test_cypher_console_refuses_writes(cli_env, store, query):
     assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 1}]
 
 
-def test_stats_counts_per_label_and_type(cli_env, store):
+def test_stats_counts_per_label_and_type(cli_env, store, engine):
     store.write("CREATE (:Chain {id: 'c'})<-[:PART_OF]-(:Segment {id: 's1'}), (:Segment {id: 's2'})")
     counts = json.loads(run_cli("stats", "--json", env=cli_env, check=True).stdout)
-    assert counts == {"engine": "falkordb", "nodes": {"Chain": 1, "Segment": 2},
+    assert counts == {"engine": engine, "nodes": {"Chain": 1, "Segment": 2},
                       "relationships": {"PART_OF": 1}, "total_nodes": 3, "total_relationships": 1}
     assert "Segment" in run_cli("stats", env=cli_env, check=True).stdout
 
@@ -58,7 +58,7 @@ def test_schema_doc_is_markdown(cli_env):
     ("ftp://example", "cannot connect to Neo4j at ftp://example"),
 ])
 def test_unreachable_neo4j_is_one_clear_line(cli_env, uri, cause):
-    env = cli_env | {"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret-pw"}
+    env = cli_env | {"CHAINKG_ENGINE": "neo4j", "NEO4J_URI": uri, "NEO4J_PASSWORD": "secret-pw"}
     done = run_cli("stats", env=env)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
@@ -67,7 +67,7 @@ def test_unreachable_neo4j_is_one_clear_line(cli_env, uri, cause):
 
 
 def test_debug_flag_shows_the_traceback(cli_env):
-    done = run_cli("--debug", "stats", env=cli_env | {"NEO4J_URI": "bolt://127.0.0.1:1"})
+    done = run_cli("--debug", "stats", env=cli_env | {"CHAINKG_ENGINE": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:1"})
     assert done.returncode != 0 and "Traceback" in done.stderr
 
 

@@ -1,4 +1,4 @@
-"""Faults: loads killed at random moments (the loader or the embedded server, kill -9),
+"""Faults, on both engines: loads killed at random moments (the loader or the server, kill -9),
 backup / wipe / restore, all judged by the graph's canonical hash; the app when the
 server dies."""
 
@@ -18,9 +18,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graph import EmbeddedServer, connect
+from graph import connect
 from loaders.load import BUNDLED_DATASET, load
-from tests.conftest import CHAINKG, PROJECT_DIR, embedded_settings, free_port, run_cli, settings_env, use_env
+from tests.conftest import (CHAINKG, PROJECT_DIR, fresh_graph, only_falkordb, own_server, run_cli, settings_env,
+                            use_env)
 
 EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
 
@@ -32,12 +33,13 @@ def _hash(env) -> str:
 @pytest.fixture(scope="module")
 def reference(server):
     """The hash of an uninterrupted load of the bundled dataset."""
-    settings = embedded_settings(server.data_dir.parent, server.port, "test_faults_reference")
+    settings = fresh_graph(server, "test_faults_reference")
     env = settings_env(settings)
     run_cli("load", env=env, check=True)
-    yield _hash(env)
+    digest = _hash(env)
     with connect(settings) as store:
-        store.clear()
+        store.clear()  # on Neo4j this graph is the tests' one database
+    return digest
 
 
 def _killed_load(env, delay: float, victim) -> int:
@@ -67,11 +69,10 @@ def test_loader_killed_at_random_moments(cli_env, settings, reference):
             store.clear()
 
 
-def test_server_killed_during_a_load(tmp_path, reference):
+def test_server_killed_during_a_load(engine, tmp_path, reference):
     """A server of its own: kill -9 it at a random moment of a load, then load again."""
-    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
+    settings, server = own_server(engine, tmp_path / "home")
     env = settings_env(settings)
-    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
     seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
     chance = random.Random(seed)
     try:
@@ -121,11 +122,10 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(cli_env, settings, refe
     assert run_cli("backup", "--out", str(out), env=cli_env).returncode == 1  # not an empty folder
 
 
-def test_the_app_says_so_when_the_server_dies_and_recovers(tmp_path, monkeypatch):
-    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
+def test_the_app_says_so_when_the_server_dies_and_recovers(engine, tmp_path, monkeypatch):
+    settings, server = own_server(engine, tmp_path / "home")
     env = settings_env(settings)
     run_cli("load", env=env, check=True)  # starts the server of its own
-    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
     use_env(monkeypatch, env)
     try:
         at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
@@ -134,7 +134,7 @@ def test_the_app_says_so_when_the_server_dies_and_recovers(tmp_path, monkeypatch
         st.cache_data.clear()  # results computed before are not the point here
         at.run()
         assert [e.value for e in at.error] == ["图数据库暂时无法访问，请稍后刷新页面。"] and not at.exception
-        at.run()  # the next page view starts the embedded server again
+        at.run()  # the next page view starts the server again
         assert at.title[0].value == "总览" and not at.error and not at.exception
     finally:
         server.stop()
@@ -168,11 +168,11 @@ def test_export_for_neo4j_admin_import(cli_env, tmp_path):
     assert "--relationships=FEEDS=rels_FEEDS_Segment_Segment.csv" in (out / "import-args.txt").read_text()
 
 
-def test_a_load_waits_for_the_servers_journal_rewrite(tmp_path, reference):
+@only_falkordb
+def test_a_load_waits_for_the_servers_journal_rewrite(engine, tmp_path, reference):
     """FalkorDB's GRAPH.COPY (a load's staging copy) hangs the whole server when it runs
     beside another fork, such as a journal rewrite: the load must wait for it instead."""
-    settings = embedded_settings(tmp_path / "home", free_port(), "chainkg")
-    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    settings, server = own_server(engine, tmp_path / "home")
     server.start()
     try:
         with connect(settings) as store:

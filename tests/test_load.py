@@ -78,16 +78,16 @@ def test_replace_removes_what_the_dataset_no_longer_states(store, tmp_path):
     assert store.read("MATCH (s:Source {id: '项目.csv'}) RETURN count(s) AS n") == [{"n": 0}]
 
 
-def test_atomic_unit_applies_all_or_nothing(any_store):
-    any_store.write("CREATE (:Chain {name: '甲'})")
-    with pytest.raises(RuntimeError), any_store.atomic() as unit:
+def test_atomic_unit_applies_all_or_nothing(store):
+    store.write("CREATE (:Chain {name: '甲'})")
+    with pytest.raises(RuntimeError), store.atomic() as unit:
         unit.write("CREATE (:Chain {name: '乙'})")
         raise RuntimeError("interrupted")
-    assert any_store.read("MATCH (c:Chain) RETURN c.name AS n") == [{"n": "甲"}]
-    with any_store.atomic() as unit:
+    assert store.read("MATCH (c:Chain) RETURN c.name AS n") == [{"n": "甲"}]
+    with store.atomic() as unit:
         unit.write("CREATE (:Chain {name: '丙'})")
-        assert any_store.read("MATCH (c:Chain) RETURN count(c) AS n") == [{"n": 1}]  # not visible yet
-    assert sorted(r["n"] for r in any_store.read("MATCH (c:Chain) RETURN c.name AS n")) == ["丙", "甲"]
+        assert store.read("MATCH (c:Chain) RETURN count(c) AS n") == [{"n": 1}]  # not visible yet
+    assert sorted(r["n"] for r in store.read("MATCH (c:Chain) RETURN c.name AS n")) == ["丙", "甲"]
 
 
 def test_template_round_trips(store, tmp_path):

@@ -1,4 +1,5 @@
-"""Life cycle of the embedded server, each test on a server of its own."""
+"""Life cycle of the servers the product runs (embedded FalkorDB, local Neo4j), each test
+on a server of its own."""
 
 from __future__ import annotations
 
@@ -13,20 +14,22 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from graph import EmbeddedServer, StoreUnavailable, connect
-from tests.conftest import embedded_settings, free_port, run_cli, settings_env
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError
+
+from graph import LocalServer, StoreUnavailable, connect
+from tests.conftest import free_port, own_server, run_cli, settings_env
 
 
 @pytest.fixture
-def own(tmp_path):
+def own(engine, tmp_path):
     """Settings and environment for a server no other test uses."""
-    settings = embedded_settings(tmp_path, free_port(), "chainkg")
-    server = EmbeddedServer(settings.graph_dir, settings.graph_port)
+    settings, server = own_server(engine, tmp_path)
     yield settings, settings_env(settings), server
     server.stop()
 
 
-def _pid(server: EmbeddedServer) -> int:
+def _pid(server: LocalServer) -> int:
     return int((server.data_dir / "server.pid").read_text())
 
 
@@ -49,7 +52,7 @@ def test_start_twice_is_harmless_and_status_reports(own):
     second = run_cli("db", "start", env=env, check=True)
     assert "started" in first.stdout and "already running" in second.stdout
     status = json.loads(run_cli("db", "status", "--json", env=env, check=True).stdout)
-    assert status["engine"] == "falkordb" and status["running"] is True
+    assert status["engine"] == server.engine and status["running"] is True
     assert status["pid"] == _pid(server) and status["address"] == f"127.0.0.1:{server.port}"
     assert status["nodes"] == 0 and status["relationships"] == 0
 
@@ -57,11 +60,17 @@ def test_start_twice_is_harmless_and_status_reports(own):
 def test_server_is_private_to_the_user(own):
     _, env, server = own
     server.start()
+    assert stat.S_IMODE(os.stat(server.data_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(server.data_dir / "password").st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(server.data_dir / "server.conf").st_mode) == 0o600
-    anonymous = redis.Redis(host="127.0.0.1", port=server.port, retry=Retry(NoBackoff(), 0))
-    with pytest.raises(redis.AuthenticationError):
-        anonymous.ping()
+    if server.engine == "falkordb":
+        assert stat.S_IMODE(os.stat(server.data_dir / "server.conf").st_mode) == 0o600
+        anonymous = redis.Redis(host="127.0.0.1", port=server.port, retry=Retry(NoBackoff(), 0))
+        with pytest.raises(redis.AuthenticationError):
+            anonymous.ping()
+    else:
+        with GraphDatabase.driver(server.uri, auth=("neo4j", "neo4j")) as guess, pytest.raises(AuthError):
+            guess.verify_connectivity()
+
 
 
 def test_killed_server_is_restarted_by_next_command(own):
@@ -89,7 +98,23 @@ def test_taken_port_gets_a_clear_message(own):
         squatter.bind(("127.0.0.1", server.port))
         squatter.listen()
         done = run_cli("db", "start", env=env)
-        with pytest.raises(StoreUnavailable, match="CHAINKG_GRAPH_PORT"):
+        with pytest.raises(StoreUnavailable, match=server.port_variable):
             server.start()
     assert done.returncode == 1
     assert f"port {server.port} is taken" in done.stderr and "Traceback" not in done.stderr
+
+
+
+@pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
+def test_a_data_directory_in_use_is_named(own):
+    """Another Neo4j on the same data (its pid file lost): one clear line, the first unharmed."""
+    settings, env, server = own
+    server.start()
+    (server.data_dir / "server.pid").rename(server.data_dir / "first.pid")
+    second = type(server)(server.data_dir, free_port(), settings.neo4j_heap, settings.neo4j_page_cache)
+    try:
+        with pytest.raises(StoreUnavailable, match="store_lock"):
+            second.start()
+    finally:
+        (server.data_dir / "first.pid").rename(server.data_dir / "server.pid")
+    assert server.status().running
