@@ -35,7 +35,7 @@ neo4j: $(NEO4J_DIR)/target/.built
 
 $(NEO4J_DIR)/target/.built: $(NEO4J_DIR)/pom.xml $(wildcard $(NEO4J_DIR)/src/main/java/chainkg/*.java)
 	command -v mvn >/dev/null && command -v javac >/dev/null || scripts/system-deps.sh $(NEO4J_DEBS)
-	cd $(NEO4J_DIR) && mvn -q -B package
+	cd $(NEO4J_DIR) && mvn -q -B package || { echo "无法构建 Neo4j：请检查能否访问 Maven Central，再执行 make neo4j / cannot build Neo4j: check that Maven Central is reachable, then run make neo4j" >&2; exit 1; }
 	touch $@
 
 test-deps: $(VENV)/.test-installed $(LINT_DIR)/node_modules/.installed

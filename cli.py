@@ -23,7 +23,7 @@ from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
 from graph.config import ENGINES, PROJECT_DIR
 from graph.errors import InvalidData
-from loaders.backup import backup, export_neo4j_import, graph_hash, read_backup, restore
+from loaders.backup import backup, export_neo4j_import, graph_hash, import_arguments, read_backup, restore
 from loaders.bench import bench as run_bench
 from loaders.directory import CHUNK_ROWS, count_rows, import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
@@ -190,6 +190,30 @@ def db_status(engine: str | None, as_json: bool) -> None:
             info["graph"] = settings.graph_name
         info |= {"nodes": counts["total_nodes"], "relationships": counts["total_relationships"]}
     _print(info, as_json)
+
+
+@db.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@ENGINE
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the whole graph.")
+@_fail_cleanly
+@_needs("admin")
+def db_import(folder: Path, engine: str | None, yes: bool) -> None:
+    """Replace the local Neo4j's graph by `chainkg export-neo4j` files, offline, with Neo4j's
+    own import tool (for very large graphs; the server is stopped meanwhile)."""
+    settings = _settings(engine)
+    server = _own_server(settings)
+    if settings.embedded:
+        raise ChainKGError("db import 只用于本机 Neo4j（--engine neo4j）/ db import is for the local Neo4j only")
+    arguments = import_arguments(folder)
+    if not yes:
+        click.confirm("这将用导入文件替换整个 Neo4j 图数据库，继续吗？ / Replace the whole Neo4j graph?", abort=True)
+    click.echo(server.bulk_import(folder, arguments))
+    with _store() as store:
+        store.apply_schema(load_schema())
+        digest = graph_hash(store)
+    _audit("恢复备份", {"目录": str(folder), "方式": "neo4j-admin import", "校验值": digest})
+    click.echo(f"已导入 / imported: {digest}")
 
 
 @main.command("serve", context_settings={"ignore_unknown_options": True})

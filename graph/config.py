@@ -35,6 +35,7 @@ class Settings:
     neo4j_port: int = 17687
     neo4j_heap: str = "4g"
     neo4j_page_cache: str = "2g"
+    neo4j_browser_port: int = 0  # 0: Neo4j Browser not served
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +57,7 @@ class Settings:
             neo4j_port=int(env.get("CHAINKG_NEO4J_PORT") or 17687),
             neo4j_heap=env.get("CHAINKG_NEO4J_HEAP") or "4g",
             neo4j_page_cache=env.get("CHAINKG_NEO4J_PAGECACHE") or "2g",
+            neo4j_browser_port=int(env.get("CHAINKG_NEO4J_BROWSER_PORT") or 0),
         )
 
     def environment(self, base: dict[str, str] | None = None) -> dict[str, str]:

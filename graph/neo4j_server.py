@@ -9,6 +9,7 @@ CHAINKG_NEO4J_PAGECACHE); without a bound the page cache would take half the RAM
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,7 +18,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.config import PROJECT_DIR, size_in_bytes
-from graph.errors import StoreUnavailable
+from graph.errors import InvalidData, StoreUnavailable
 from graph.server import LocalServer
 
 LAUNCHER = PROJECT_DIR / "graph" / "neo4j_launcher" / "target"
@@ -30,15 +31,30 @@ class Neo4jServer(LocalServer):
     program = MAIN_CLASS.encode()
     port_variable = "CHAINKG_NEO4J_PORT"
 
-    def __init__(self, data_dir: Path, port: int, heap: str = "4g", page_cache: str = "2g"):
+    def __init__(self, data_dir: Path, port: int, heap: str = "4g", page_cache: str = "2g", browser_port: int = 0):
         super().__init__(data_dir, port)
-        self.heap, self.page_cache = heap, page_cache
+        self.heap, self.page_cache, self.browser_port = heap, page_cache, browser_port
 
     @property
     def uri(self) -> str:
         return f"bolt://{self.address}"
 
-    def _launch(self) -> None:
+    def bulk_import(self, folder: Path, arguments: list[str]) -> str:
+        """Replace the database by `chainkg export-neo4j` files in `folder` with Neo4j's own
+        offline import tool (`neo4j-admin database import full`), the server stopped for
+        it and started again after. Returns the tool's summary."""
+        self.stop()
+        done = subprocess.run(
+            [*self._java(), "org.neo4j.cli.AdminTool", "database", "import", "full", "neo4j",
+             "--overwrite-destination=true", "--array-delimiter=;", "--multiline-fields=true", *arguments],
+            cwd=folder, env={**os.environ, "NEO4J_HOME": str(self.data_dir)}, capture_output=True, text=True)
+        if done.returncode != 0:
+            lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+            raise InvalidData(f"Neo4j 导入工具失败 / neo4j-admin import failed: {' | '.join(lines[-3:])}")
+        return next((line.strip() for line in done.stdout.splitlines() if "IMPORT DONE" in line), "IMPORT DONE")
+
+    def _java(self) -> list[str]:
+        """The JVM with Neo4j's classpath, bounded to the configured heap."""
         java = shutil.which("java")
         if java is None:
             raise StoreUnavailable("未找到 Java 17：请执行 apt-get install openjdk-17-jre-headless / "
@@ -47,14 +63,16 @@ class Neo4jServer(LocalServer):
             raise StoreUnavailable("Neo4j 尚未安装：请执行 make neo4j（需要 Maven 和 Maven Central）/ "
                                    "Neo4j is not built: run `make neo4j` (needs Maven and Maven Central)")
         heap = size_in_bytes(self.heap)
+        return [java, f"-Xmx{heap}", f"-Xms{min(heap, 256 << 20)}", "-XX:+UseG1GC",
+                "-cp", f"{LAUNCHER / 'lib'}/*:{LAUNCHER / 'chainkg-neo4j.jar'}"]
+
+    def _launch(self) -> None:
+        command = [*self._java(), MAIN_CLASS, str(self.data_dir), str(self.port),
+                   str(size_in_bytes(self.page_cache)), str(self._password_file), str(self.browser_port)]
         self.password()  # the launcher reads it from the file
         with open(self.log_file, "ab") as log:
-            process = subprocess.Popen(
-                [java, f"-Xmx{heap}", f"-Xms{min(heap, 256 << 20)}", "-XX:+UseG1GC",
-                 "-cp", f"{LAUNCHER / 'lib'}/*:{LAUNCHER / 'chainkg-neo4j.jar'}", MAIN_CLASS,
-                 str(self.data_dir), str(self.port), str(size_in_bytes(self.page_cache)),
-                 str(self._password_file)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                       start_new_session=True)
         self._pid_file.write_text(str(process.pid))
 
     def _answers(self) -> bool:

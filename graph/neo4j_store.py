@@ -32,8 +32,10 @@ class Neo4jStore(Store):
         self.notices = []
         self._database = database
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password or ""),
-                                                connection_timeout=10)
+            # The server's notes (deprecations, unknown property keys of optional facts) are
+            # not the user's business; errors still raise.
+            self._driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
+                                                notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except (DriverError, Neo4jError, ValueError) as e:
             raise StoreUnavailable(
@@ -59,6 +61,7 @@ class Neo4jStore(Store):
 
     def apply_schema(self, schema: Schema) -> list[str]:
         existing = {row["name"] for row in self.read("SHOW INDEXES YIELD name RETURN name")}  # constraints' too
+        constraints = {row["name"] for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name")}
         done = []
         for label, node in schema.nodes.items():
             statements = {f"{label}_{node.key}_unique": (f"unique {label}.{node.key}",
@@ -66,6 +69,9 @@ class Neo4jStore(Store):
             statements |= {f"{label}_{prop}": (f"index {label}.{prop}", f"FOR (n:{label}) ON (n.{prop})", "INDEX")
                            for prop in node.indexes}
             for name, (what, body, kind) in statements.items():
+                if kind == "CONSTRAINT" and name in existing - constraints:
+                    self.write(f"DROP INDEX {name}")  # the index of a constraint whose creation was killed
+                    existing.discard(name)
                 self.write(f"CREATE {kind} {name} IF NOT EXISTS {body}")
                 done.append(f"{'exists ' if name in existing else 'created'} {what}")
         self.write("CALL db.awaitIndexes(300)")  # new indexes are populated before the first load uses them
@@ -88,7 +94,7 @@ class Neo4jStore(Store):
         in one transaction would need its whole size in heap)."""
         def run():
             with self._session() as session:
-                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         self._guard(run)
         for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
             self.write(f"DROP CONSTRAINT `{row['name']}`")

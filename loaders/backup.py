@@ -32,6 +32,7 @@ from loaders.write import count_producers, node_identifiers, rel_identifiers, st
 
 FORMAT, VERSION = "chainkg-backup", 1
 NODES, RELATIONSHIPS, MANIFEST = "nodes.jsonl", "relationships.jsonl", "manifest.json"
+IMPORT_ARGUMENTS = "import-args.txt"
 
 
 @dataclass
@@ -163,10 +164,20 @@ def export_neo4j_import(store: Store, folder: Path) -> list[str]:
         _write_csv(folder / name, header,
                    ([s, e, *(_cell(props.get(c)) for c in columns), rel_type] for s, e, props in rows))
         arguments.append(f"--relationships={rel_type}={name}")
-    (folder / "import-args.txt").write_text(
-        "# neo4j-admin database import full <database> --array-delimiter=';' --multiline-fields=true \\\n" + " \\\n".join(arguments) + "\n",
-        encoding="utf-8")
+    (folder / IMPORT_ARGUMENTS).write_text(
+        "# chainkg db import FOLDER --engine neo4j, or by hand:\n"
+        "# neo4j-admin database import full <database> --array-delimiter=';' --multiline-fields=true \\\n"
+        + " \\\n".join(arguments) + "\n", encoding="utf-8")
     return arguments
+
+
+def import_arguments(folder: Path) -> list[str]:
+    """The file arguments `export_neo4j_import` wrote to `folder`."""
+    try:
+        lines = (Path(folder) / IMPORT_ARGUMENTS).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise InvalidData(f"不是 export-neo4j 的输出目录 / not a folder written by export-neo4j: {folder} ({e})") from e
+    return [line.rstrip(" \\") for line in lines if line.startswith("--")]
 
 
 def _new_folder(folder: Path) -> Path:

@@ -40,10 +40,14 @@ STATEMENTS = {
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
     "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
     # Segment.outside_producers and .local_producers (schema.yaml), after every load
+    # The names in name order (both engines, any history: the same bytes); none is no
+    # property, not [] (Neo4j's bulk import cannot write an empty list).
     "count_producers": ("MATCH (s:Segment) OPTIONAL MATCH (s)<-[:OPERATES_IN]-(e:Enterprise) "
+                        "WITH s, e ORDER BY e.name "
                         "WITH s, count(CASE WHEN NOT coalesce(e.local, false) THEN e END) AS outside, "
                         "collect(CASE WHEN e.local THEN e.name END) AS locals "
-                        "SET s.outside_producers = outside, s.local_producers = locals"),
+                        "SET s.outside_producers = outside, "
+                        "s.local_producers = CASE WHEN size(locals) > 0 THEN locals END"),
     # whole-graph backup and restore (loaders/backup.py)
     "all_nodes": "MATCH (n:{label}) RETURN properties(n) AS props",
     "all_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) "

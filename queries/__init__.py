@@ -3,6 +3,10 @@
 Every file is Neo4j 5 Cypher restricted to what the embedded FalkorDB also runs
 (see README, "One Cypher dialect"); tests run each file on the embedded engine and
 lint it as Neo4j 5.
+
+`read` and `read_batches` run a file. A list a query returns is a set (a pattern
+comprehension, `collect`, or a stored list of names): the engines build them in
+different orders, so the runner sorts every list, and both engines answer alike.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+
+from graph.store import BATCH_SIZE, Rows, Store
 
 QUERY_DIR = Path(__file__).parent
 
@@ -30,3 +36,33 @@ def example_params(path: Path) -> dict:
         if line.startswith("// params:"):
             return json.loads(line.removeprefix("// params:"))
     return {}
+
+
+def read(store: Store, name: str, params: dict | None = None) -> Rows:
+    """Run `queries/<name>.cypher` read-only; its lists in one order."""
+    return _with_sorted_lists(store.read(cypher(name), params))
+
+
+def read_batches(store: Store, name: str, rows: list, batch_size: int = BATCH_SIZE) -> Rows:
+    """Run `queries/<name>.cypher` once per batch of `rows` (as `$rows`); its lists in one order."""
+    return _with_sorted_lists(store.read_batches(cypher(name), rows, batch_size))
+
+
+def _with_sorted_lists(rows: Rows) -> Rows:
+    return [{key: _sorted(value) for key, value in row.items()} if any(type(v) in (list, dict) for v in row.values())
+            else row for row in rows]
+
+
+def _sorted(value):
+    if type(value) is list:
+        return sorted(map(_sorted, value), key=_order)
+    if type(value) is dict:
+        return {key: _sorted(item) for key, item in value.items()}
+    return value
+
+
+def _order(value) -> tuple:
+    """Text by itself, anything else by its JSON; nulls last."""
+    if type(value) is str:
+        return (False, 0, value)
+    return (value is None, 1, json.dumps(value, ensure_ascii=False, sort_keys=True))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from graph import Store
-from queries import cypher
+from queries import read
 from queries.facts import chain_facts
 from queries.gaps import STATUSES, is_assumed, verdicts
 from queries.result import Result
@@ -17,7 +17,7 @@ def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result
     """The map of `chain` (already resolved) as tables: 环节, 上下游, 企业 (local ones; outside
     producers are counted per segment, and listed by the target list), 项目."""
     rules = rules or load_settings().gaps
-    [info] = store.read(cypher("chain"), {"chain": chain})
+    [info] = read(store, "chain", {"chain": chain})
     facts = chain_facts(store, [chain])
     found = verdicts(facts, rules)
     own = facts.own()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph import Store
-from queries import cypher
+from queries import read
 
 STAGES = ("上游", "中游", "下游")
 
@@ -89,15 +89,15 @@ def chain_facts(store: Store, chains: list[str] | None = None) -> ChainFacts:
     """Facts for the named chains (already resolved) or, with None, for all of them. Local
     producers are listed, outside ones only counted (a national directory holds millions)."""
     links = [Link(**{**row, "sources": tuple(row["sources"])})
-             for row in store.read(cypher("feeds"), {"chains": chains})]
+             for row in read(store, "feeds", {"chains": chains})]
     also = sorted({name for link in links for name in (link.upstream, link.downstream)})
     segments = {row["name"]: Segment(**{**row, "sources": tuple(row["sources"])})
-                for row in store.read(cypher("segments"), {"chains": chains, "also": also})}
+                for row in read(store, "segments", {"chains": chains, "also": also})}
     names = list(segments)
-    for row in store.read(cypher("producers"), {"segments": names}):
+    for row in read(store, "producers", {"segments": names}):
         _roll_up(segments, row["segment"], "producers",
                  Producer(**{**row, "leads": tuple(row["leads"]), "sources": tuple(row["sources"])}))
-    for row in store.read(cypher("segment_projects"), {"segments": names}):
+    for row in read(store, "segment_projects", {"segments": names}):
         _roll_up(segments, row["segment"], "projects",
                  SegmentProject(**{**row, "investors": tuple(row["investors"]), "sources": tuple(row["sources"])}))
     return ChainFacts(None if chains is None else tuple(chains), segments, links)

@@ -6,7 +6,7 @@ import difflib
 
 from graph import Store
 from graph.errors import UnknownName
-from queries import cypher
+from queries import read
 
 KINDS = {"Chain": "产业链", "Segment": "环节", "Enterprise": "企业"}
 MAX_NAME = 200  # longer text is no name; it is not compared (difflib is quadratic)
@@ -18,7 +18,7 @@ def resolve(store: Store, label: str, text: str) -> str:
     text = text.strip()
     if len(text) > MAX_NAME:
         raise UnknownName(KINDS[label], text[:20] + "…", [])
-    spelled = spellings(store.read(cypher("names"), {"label": label}))
+    spelled = spellings(read(store, "names", {"label": label}))
     if text in spelled:
         return spelled[text]
     folded = {name.casefold(): canonical for name, canonical in spelled.items()}

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from graph import ChainKGError, Store
-from queries import cypher
+from queries import read
 from queries.chain_map import chain_map
 from queries.export import as_cells
 from queries.facts import STAGES
@@ -55,7 +55,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
     targets = target_progress(store, chain).table[
         ["指标名称", "目标值", "说明", "实际值", "统计期间", "完成率", "时序进度", "进度状态", "来源"]]
     candidates = target_list(store, chain=chain, top=PACK_TOP).table[["排名", "环节", "企业", "得分", "推荐理由", "示例", "来源"]]
-    policies = pd.DataFrame(store.read(cypher("policies"), {"chain": chain}),
+    policies = pd.DataFrame(read(store, "policies", {"chain": chain}),
                             columns=["name", "kind", "amount", "issuer", "date", "illustrative", "sources"]).rename(
         columns={"name": "名称", "kind": "类型", "amount": "规模", "issuer": "发布单位", "date": "日期",
                  "illustrative": "示例", "sources": "来源"})

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from graph import Store
-from queries import cypher
+from queries import read
 from queries.result import Result, merged
 from queries.settings import ProgressRules, load_settings
 
@@ -52,7 +52,7 @@ def target_progress(store: Store, chain: str | None = None, rules: ProgressRules
     """Every target of `chain` (or all targets) with its progress."""
     rules = rules or load_settings().progress
     rows = []
-    for t in store.read(cypher("target_progress"), {"chain": chain}):
+    for t in read(store, "target_progress", {"chain": chain}):
         measured = [a for a in t["actuals"] if a["value"] is not None]
         actual = max(measured or t["actuals"], key=lambda a: actual_date(a) or dt.date.min, default=None)
         when = actual_date(actual) if measured else None

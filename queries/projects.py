@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from graph import Store, load_schema
-from queries import cypher
+from queries import read
 from queries.result import Result
 from queries.settings import ProjectRules, load_settings
 
@@ -29,7 +29,7 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
     rules = rules or load_settings().projects
     as_of = as_of or dt.date.today()
     register, lagging = [], []
-    for p in store.read(cypher("projects"), {"chain": chain}):
+    for p in read(store, "projects", {"chain": chain}):
         completion = _ratio(p["completed_investment"], p["total_investment"])
         arrival = _ratio(p["funds_arrived"], p["funds_signed"])
         flags = _lagging(p, completion, arrival, as_of, rules)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from graph import Store
-from queries import cypher
+from queries import read
 from queries.facts import chain_facts
 from queries.gaps import PRODUCING, is_assumed, verdicts
 from queries.result import Result, merged
@@ -32,7 +32,7 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
     if chain is not None:
         subject, chains, needs = chain, [chain], None
     else:
-        [profile] = store.read(cypher("enterprise"), {"names": [enterprise]})
+        [profile] = read(store, "enterprise", {"names": [enterprise]})
         subject, needs, chains = enterprise, set(profile["segments"]), sorted(set(profile["chains"]))
     facts = chain_facts(store, chains)
     found = verdicts(facts, rules)
@@ -74,6 +74,6 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
     if chain is not None:
         summary["目标"] = [f"{t['target']}：" + (f"{t['value_text']}{t['note'] or ''}" if t["value_text"]
                                                   else f"未公开（{t['note'] or '无数值'}）")
-                         for t in store.read(cypher("target_progress"), {"chain": chain})
+                         for t in read(store, "target_progress", {"chain": chain})
                          if any(word in (t["metric"] or "") for word in SUPPLY_METRICS)]
     return Result(f"{subject}本地配套率", {"投入环节": table}, summary)

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 
 from graph import Store
-from queries import cypher
+from queries import read, read_batches
 from queries.facts import chain_facts
 from queries.gaps import verdicts
 from queries.result import Result, merged
@@ -48,7 +48,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     rows = []
     for name in segments:
         found = _candidates(store, name, rules, top)
-        profiles = {row["name"]: row for row in store.read_batches(cypher("candidates"), sorted(found))}
+        profiles = {row["name"]: row for row in read_batches(store, "candidates", sorted(found))}
         scored = sorted((_score(name, profiles[firm], fact, rules) for firm, fact in found.items()),
                         key=lambda scored: (-scored[0], scored[1]["企业"]))
         for rank, (_, row) in enumerate(scored[:top], start=1):
@@ -56,7 +56,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     table = pd.DataFrame(rows, columns=COLUMNS)
 
     cited = sorted({s for row in rows for s in row["来源"]})
-    sources = pd.DataFrame(store.read(cypher("sources"), {"ids": cited}) if cited else [],
+    sources = pd.DataFrame(read(store, "sources", {"ids": cited}) if cited else [],
                            columns=["id", "title", "publisher", "date", "locator"]).rename(
         columns={"id": "来源编号", "title": "文件名称", "publisher": "发布单位", "date": "文件日期", "locator": "文件位置"})
     dates = sources["文件日期"].dropna()
@@ -72,11 +72,11 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
     """enterprise -> what makes it a candidate for `segment`: the producers that rank
     first on their own parts, and every candidate tied to the city (see the two queries)."""
     own = own_parameters(rules)
-    local = len(store.read(cypher("producers"), {"segments": [segment]}))
+    local = len(read(store, "producers", {"segments": [segment]}))
     with ThreadPoolExecutor(2) as pool:  # two reads the server answers side by side
-        ranked = pool.submit(store.read, cypher("target_producers"),
+        ranked = pool.submit(read, store, "target_producers",
                              {"segment": segment, "limit": top + local if top else ALL, **own})
-        linked = pool.submit(store.read, cypher("target_linked"), {"segment": segment})
+        linked = pool.submit(read, store, "target_linked", {"segment": segment})
         rows = [row for row in ranked.result() if not row["local"]] + linked.result()
     found: dict[str, dict] = {}
     for row in rows:

@@ -50,11 +50,11 @@ def _page(path: str) -> AppTest:
     return at.switch_page(path).run()
 
 
-def test_status_page_shows_engine_and_counts(seeded):
+def test_status_page_shows_engine_and_counts(seeded, engine):
     at = _page("ui/status.py")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"引擎": "FalkorDB（内置）", "节点数": "2", "关系数": "1"}
+    assert metrics == {"引擎": {"falkordb": "FalkorDB（内置）", "neo4j": "Neo4j"}[engine], "节点数": "2", "关系数": "1"}
     assert at.table[0].value.to_dict("records") == [{"类型": "产业链（Chain）", "数量": 1},
                                                     {"类型": "环节（Segment）", "数量": 1}]
     assert at.table[1].value.to_dict("records") == [{"类型": "环节属于产业链（PART_OF）", "数量": 1}]

@@ -221,10 +221,17 @@ def test_one_row_per_statement_writes_the_same_graph(store, tmp_path):
     for rows_per_write in (store.rows_per_write, 1):
         store.clear()
         load([BUNDLED_DATASET], store)
-        before = store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"]
+        before = _server_calls(store)
         store.rows_per_write = rows_per_write
         import_directory([made.directory, made.supplies], store)
-        calls.append(store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"] - before)
+        calls.append(_server_calls(store) - before)
         hashes.append(graph_hash(store))
     assert hashes[0] == hashes[1]
-    assert calls[0] < 50 and calls[1] > 300 * 3  # an enterprise, its citation, its segment links, its supplies
+    if store.engine == "falkordb":  # the server counts its queries; Neo4j keeps no such count
+        assert calls[0] < 50 and calls[1] > 300 * 3  # an enterprise, its citation, its segment links, its supplies
+
+
+def _server_calls(store) -> int:
+    if store.engine != "falkordb":
+        return 0
+    return store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"]

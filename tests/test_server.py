@@ -8,6 +8,8 @@ import os
 import signal
 import socket
 import stat
+import urllib.error
+import urllib.request
 
 import pytest
 import redis
@@ -118,3 +120,25 @@ def test_a_data_directory_in_use_is_named(own):
     finally:
         (server.data_dir / "first.pid").rename(server.data_dir / "server.pid")
     assert server.status().running
+
+
+@pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
+def test_a_wrong_neo4j_password_is_one_clear_line(own):
+    settings, env, server = own
+    server.start()
+    done = run_cli("stats", env=env | {"NEO4J_URI": server.uri, "NEO4J_PASSWORD": "not-the-password"})
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and "cannot connect to Neo4j" in lines[0]
+    assert "not-the-password" not in done.stderr
+    assert run_cli("stats", env=env, check=True).returncode == 0  # the product's own password still works
+
+
+@pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
+def test_neo4j_browser_is_served_beside_it(own):
+    _, _, server = own
+    server.browser_port = free_port()
+    server.start()
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.browser_port}/", timeout=10) as page:
+        assert page.status == 200 and b"<title>Neo4j Browser</title>" in page.read()
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"http://127.0.0.1:{server.browser_port}/../../etc/passwd", timeout=10)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import Settings, connect
-from queries import cypher
+from queries import read
 from queries.chain_map import chain_map
 from queries.export import as_cells, export
 from queries.gaps import gaps
@@ -49,13 +49,13 @@ def map_layout(chain: str, attach: int) -> ChainLayout:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def names(label: str) -> list[str]:
-    return sorted(row["name"] for row in store().read(cypher("names"), {"label": label}))
+    return sorted(row["name"] for row in read(store(), "names", {"label": label}))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def enterprises() -> tuple[dict[str, str], list[str]]:
     """Every enterprise name and alias -> the enterprise's name; and the names, local first."""
-    rows = store().read(cypher("names"), {"label": "Enterprise"})
+    rows = read(store(), "names", {"label": "Enterprise"})
     ordered = [r["name"] for r in sorted(rows, key=lambda r: (not r["local"], r["name"]))]
     return spellings(rows), ordered
 
@@ -63,7 +63,7 @@ def enterprises() -> tuple[dict[str, str], list[str]]:
 @st.cache_data(ttl=600, show_spinner=False)
 def profile(enterprise: str) -> dict:
     """The enterprise's profile (see queries/enterprise.cypher)."""
-    return store().read(cypher("enterprise"), {"names": [enterprise]})[0]
+    return read(store(), "enterprise", {"names": [enterprise]})[0]
 
 
 def pick_chain(label: str = "产业链") -> str | None:
@@ -118,7 +118,7 @@ def show_sources(ids: list[str]) -> None:
     if not ids:
         return
     with st.expander(f"来源（{len(ids)} 个）"):
-        rows = store().read(cypher("sources"), {"ids": ids})
+        rows = read(store(), "sources", {"ids": ids})
         st.dataframe(pd.DataFrame(rows, columns=["id", "title", "publisher", "date", "locator"]).rename(
             columns={"id": "来源编号", "title": "文件名称", "publisher": "发布单位", "date": "文件日期",
                      "locator": "文件位置"}), hide_index=True, width="stretch")

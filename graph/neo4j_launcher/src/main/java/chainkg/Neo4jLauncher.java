@@ -1,9 +1,17 @@
 package chainkg;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -14,9 +22,11 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 /**
  * Runs a Neo4j 5 Community DBMS with its Bolt connector on 127.0.0.1 only.
  *
- * Arguments: HOME PORT PAGECACHE_BYTES PASSWORD_FILE. The password is read from a file
- * (never the command line, which every local user can see) and set through the system
- * database on every start, so the file is always the truth. Shuts down cleanly on SIGTERM.
+ * Arguments: HOME PORT PAGECACHE_BYTES PASSWORD_FILE [BROWSER_PORT]. The password is read
+ * from a file (never the command line, which every local user can see) and set through the
+ * system database on every start, so the file is always the truth. With BROWSER_PORT,
+ * Neo4j Browser's static files (from the neo4j-browser jar) are served on 127.0.0.1 too:
+ * an embedded DBMS has no HTTP server of its own. Shuts down cleanly on SIGTERM.
  */
 public final class Neo4jLauncher {
     public static void main(String[] args) throws Exception {
@@ -24,6 +34,7 @@ public final class Neo4jLauncher {
         int port = Integer.parseInt(args[1]);
         long pageCache = Long.parseLong(args[2]);
         String password = Files.readString(Path.of(args[3]), StandardCharsets.UTF_8).strip();
+        int browserPort = args.length > 4 ? Integer.parseInt(args[4]) : 0;
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -34,8 +45,37 @@ public final class Neo4jLauncher {
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "chainkg-neo4j-shutdown"));
         dbms.database("system").executeTransactionally(
                 "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        if (browserPort > 0) {
+            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", browserPort), 0);
+            http.createContext("/", Neo4jLauncher::serveBrowser);
+            http.start();
+        }
         System.out.println("chainkg-neo4j ready on 127.0.0.1:" + port);
         System.out.flush();
         Thread.currentThread().join();  // until SIGTERM runs the shutdown hook
+    }
+
+    /** A file of Neo4j Browser from the classpath (browser/...); index.html for "/". */
+    private static void serveBrowser(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.endsWith("/")) {
+            path += "index.html";
+        }
+        InputStream file = path.contains("..") ? null
+                : Neo4jLauncher.class.getClassLoader().getResourceAsStream("browser" + path);
+        try (exchange; OutputStream out = exchange.getResponseBody()) {
+            if (file == null) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            String type = URLConnection.guessContentTypeFromName(path);
+            exchange.getResponseHeaders().set("Content-Type",
+                    path.endsWith(".js") ? "text/javascript" : path.endsWith(".css") ? "text/css"
+                    : type != null ? type : "application/octet-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (file) {
+                file.transferTo(out);
+            }
+        }
     }
 }

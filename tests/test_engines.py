@@ -1,0 +1,86 @@
+"""The two engines side by side, each a real server of this module's own: the bundled
+dataset gives the same canonical hash and the same output of every analysis on both, and
+a graph moves between them (backup on one, restore on the other; Neo4j's offline import
+of `export-neo4j` files)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from loaders.load import BUNDLED_DATASET
+from tests.conftest import ENGINES, own_server, run_cli, settings_env
+
+CHAINS = [row["产业链名称"] for row in csv.DictReader(open(BUNDLED_DATASET / "产业链.csv", encoding="utf-8-sig"))]
+ENTERPRISES = ["金川集团", "德通国钛公司", "宁德时代"]
+ANALYSES = [
+    ("gaps",), ("progress",), ("projects", "--as-of", "2022-07-01"),
+    *[(name, "--chain", chain) for chain in CHAINS
+      for name in ("map", "gaps", "supply-rate", "targets", "progress")],
+    *[("projects", "--chain", chain, "--as-of", "2022-07-01") for chain in CHAINS],
+    *[(name, "--enterprise", firm) for firm in ENTERPRISES for name in ("relations", "impact", "supply-rate")],
+    ("targets", "--segment", "隔膜", "--weight", "上市=100"), ("relations", "--enterprise", "金川集团", "--hops", "4"),
+]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """engine -> environment of its own server, the bundled dataset loaded."""
+    envs, started = {}, []
+    try:
+        for engine in ENGINES:
+            settings, server = own_server(engine, tmp_path_factory.mktemp(engine))
+            server.start()
+            started.append(server)
+            envs[engine] = settings_env(settings)
+            run_cli("load", env=envs[engine], check=True)
+        yield envs
+    finally:
+        for server in started:
+            server.stop()
+
+
+def _hash(env) -> str:
+    return json.loads(run_cli("stats", "--json", "--hash", env=env, check=True).stdout)["hash"]
+
+
+def test_the_bundled_dataset_has_one_hash(servers):
+    assert _hash(servers["falkordb"]) == _hash(servers["neo4j"])
+
+
+@pytest.mark.parametrize("args", ANALYSES, ids=lambda a: " ".join(a))
+def test_every_analysis_answers_the_same(servers, args):
+    falkordb, neo4j = (run_cli(*args, "--json", env=servers[e], check=True).stdout for e in ENGINES)
+    assert json.loads(falkordb)  # an answer, not an empty one
+    assert falkordb == neo4j
+
+
+@pytest.mark.parametrize("source, target", [("falkordb", "neo4j"), ("neo4j", "falkordb")])
+def test_backup_on_one_engine_restores_on_the_other(servers, source, target, tmp_path):
+    """How a bureau moves from the embedded default to its Neo4j, and back."""
+    reference = _hash(servers[source])
+    run_cli("backup", "--out", str(tmp_path / "备份"), env=servers[source], check=True)
+    run_cli("load", str(BUNDLED_DATASET), "--dataset", "另一个", env=servers[target], check=True)  # a different graph
+    assert _hash(servers[target]) != reference
+    done = run_cli("restore", str(tmp_path / "备份"), "--yes", env=servers[target], check=True)
+    assert reference in done.stdout and _hash(servers[target]) == reference
+
+
+def test_neo4j_admin_import_of_the_export(servers, tmp_path):
+    """The offline path for very large graphs: export on FalkorDB, Neo4j's import tool."""
+    reference = _hash(servers["falkordb"])
+    run_cli("export-neo4j", "--out", str(tmp_path / "导出"), env=servers["falkordb"], check=True)
+    done = run_cli("db", "import", str(tmp_path / "导出"), "--yes", env=servers["neo4j"], check=True)
+    assert "IMPORT DONE" in done.stdout and reference in done.stdout
+    assert _hash(servers["neo4j"]) == reference
+    again = json.loads(run_cli("load", "--json", env=servers["neo4j"], check=True).stdout)
+    assert not any(c["created"] or c["updated"] for c in again["nodes"].values())  # the same facts, typed alike
+
+
+def test_db_import_refuses_the_embedded_engine_and_other_folders(servers, tmp_path):
+    embedded = run_cli("db", "import", str(tmp_path), "--yes", env=servers["falkordb"])
+    assert embedded.returncode == 1 and "Neo4j" in embedded.stderr and "Traceback" not in embedded.stderr
+    other = run_cli("db", "import", str(tmp_path), "--yes", env=servers["neo4j"])
+    assert other.returncode == 2 and "export-neo4j" in other.stderr and "Traceback" not in other.stderr
