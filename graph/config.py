@@ -33,7 +33,7 @@ class Settings:
     graph_port: int
     graph_name: str
     neo4j_port: int = 17687
-    neo4j_heap: str = "4g"
+    neo4j_heap: str = "8g"
     neo4j_page_cache: str = "2g"
     neo4j_browser_port: int = 0  # 0: Neo4j Browser not served
 
@@ -55,7 +55,7 @@ class Settings:
             graph_port=int(env.get("CHAINKG_GRAPH_PORT") or 16379),
             graph_name=env.get("CHAINKG_GRAPH") or "chainkg",
             neo4j_port=int(env.get("CHAINKG_NEO4J_PORT") or 17687),
-            neo4j_heap=env.get("CHAINKG_NEO4J_HEAP") or "4g",
+            neo4j_heap=env.get("CHAINKG_NEO4J_HEAP") or "8g",
             neo4j_page_cache=env.get("CHAINKG_NEO4J_PAGECACHE") or "2g",
             neo4j_browser_port=int(env.get("CHAINKG_NEO4J_BROWSER_PORT") or 0),
         )

@@ -31,9 +31,10 @@ class Neo4jServer(LocalServer):
     program = MAIN_CLASS.encode()
     port_variable = "CHAINKG_NEO4J_PORT"
 
-    def __init__(self, data_dir: Path, port: int, heap: str = "4g", page_cache: str = "2g", browser_port: int = 0):
+    def __init__(self, data_dir: Path, port: int, heap: str, page_cache: str, browser_port: int = 0):
         super().__init__(data_dir, port)
         self.heap, self.page_cache, self.browser_port = heap, page_cache, browser_port
+        self._ready_file = self.data_dir / "ready"  # written by the launcher once the password is set
 
     @property
     def uri(self) -> str:
@@ -70,12 +71,15 @@ class Neo4jServer(LocalServer):
         command = [*self._java(), MAIN_CLASS, str(self.data_dir), str(self.port),
                    str(size_in_bytes(self.page_cache)), str(self._password_file), str(self.browser_port)]
         self.password()  # the launcher reads it from the file
+        self._ready_file.unlink(missing_ok=True)  # one left by a killed server
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                        start_new_session=True)
         self._pid_file.write_text(str(process.pid))
 
     def _answers(self) -> bool:
+        if not self._ready_file.exists():  # starting: a sign-in now would count as a failed one
+            return False
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password()), connection_timeout=2) as driver:
                 driver.verify_connectivity()

@@ -70,6 +70,7 @@ def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
 
 
 def test_unreachable_store_is_a_short_chinese_message(seeded, monkeypatch):
+    monkeypatch.setenv("CHAINKG_ENGINE", "neo4j")
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception

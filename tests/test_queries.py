@@ -49,7 +49,7 @@ def test_there_are_query_files():
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
-def test_query_runs_on_embedded_engine(path, store):
+def test_query_runs_on_both_engines(path, store):
     store.apply_schema(load_schema())
     text = path.read_text(encoding="utf-8")
     run = store.write if re.search(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b", text) else store.read

@@ -26,7 +26,9 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * from a file (never the command line, which every local user can see) and set through the
  * system database on every start, so the file is always the truth. With BROWSER_PORT,
  * Neo4j Browser's static files (from the neo4j-browser jar) are served on 127.0.0.1 too:
- * an embedded DBMS has no HTTP server of its own. Shuts down cleanly on SIGTERM.
+ * an embedded DBMS has no HTTP server of its own. The file HOME/ready exists while the
+ * server answers with that password: polling before it would count as failed sign-ins
+ * and lock the user out. Shuts down cleanly on SIGTERM.
  */
 public final class Neo4jLauncher {
     public static void main(String[] args) throws Exception {
@@ -35,6 +37,8 @@ public final class Neo4jLauncher {
         long pageCache = Long.parseLong(args[2]);
         String password = Files.readString(Path.of(args[3]), StandardCharsets.UTF_8).strip();
         int browserPort = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        Path ready = home.resolve("ready");
+        Files.deleteIfExists(ready);
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -42,9 +46,17 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .build();
-        Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "chainkg-neo4j-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(ready);
+            } catch (IOException e) {
+                // the next start deletes it
+            }
+            dbms.shutdown();
+        }, "chainkg-neo4j-shutdown"));
         dbms.database("system").executeTransactionally(
                 "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
         if (browserPort > 0) {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", browserPort), 0);
             http.createContext("/", Neo4jLauncher::serveBrowser);
