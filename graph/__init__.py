@@ -43,4 +43,5 @@ def connect(settings: Settings | None = None) -> Store:
 
         store = FalkorStore(server.host, server.port, server.password(), settings.graph_name)
     store.notices = notices
+    store.lock_file = settings.home / "writer.lock"
     return store

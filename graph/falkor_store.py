@@ -84,15 +84,20 @@ class FalkorStore(Store):
         """FalkorDB has no multi-statement transactions: write to a copy of the graph, then
         swap it in with RENAME, which Redis does atomically. Readers see the old graph
         until the swap; a failure leaves the graph untouched."""
+        for name in self._command("KEYS", f"{self.graph_name}__staging_*") or []:
+            self._command("DEL", name)  # left over from loads that were killed (writers hold `exclusive`)
         staging = copy.copy(self)
-        staging.graph_name = f"{self.graph_name}__staging"
+        staging.graph_name = f"{self.graph_name}__staging_{secrets.token_hex(6)}"
         staging._graph = self._db.select_graph(staging.graph_name)
-        staging.clear()  # left over from a load that was killed
         with self._forking():
-            self._command("GRAPH.COPY", self.graph_name, staging.graph_name, missing_ok=True)
+            copied = self._command("GRAPH.COPY", self.graph_name, staging.graph_name, missing_ok=True) is not None
+        if not copied:
+            staging.write("RETURN 0")  # the graph does not exist yet: start from an empty one
         try:
             yield staging
-            self._command("RENAME", staging.graph_name, self.graph_name, missing_ok=True)
+            # RENAME fails when the staging graph has gone (deleted by someone else): an
+            # error, never a partial graph put in place
+            self._command("RENAME", staging.graph_name, self.graph_name)
         finally:
             staging.clear()
         self._compact_journal()

@@ -7,12 +7,18 @@ the same from both adapters, so nothing outside `graph/` ever sees a driver type
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
+import sys
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
+from graph.errors import ChainKGError
 from graph.schema import Schema
 
 Rows = list[dict[str, Any]]
@@ -24,6 +30,7 @@ class Store(ABC):
     address: str
     notices: list[str]  # what was done on connecting (e.g. the embedded server restarted)
     rows_per_write = BATCH_SIZE  # write_batches' batch size; 1 is `chainkg bench`'s per-row baseline
+    lock_file: Path | None = None  # set by `connect`: one per CHAINKG_HOME
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None) -> Rows:
@@ -39,7 +46,38 @@ class Store(ABC):
 
     @abstractmethod
     def atomic(self) -> AbstractContextManager[Store]:
-        """A store whose writes all apply when the block ends, or none do (the loader's unit)."""
+        """A store whose writes all apply when the block ends, or none do (the loader's unit).
+        Callers hold `exclusive()` around it, and around the checks its writes rely on."""
+
+    @contextmanager
+    def exclusive(self, notify=lambda text: print(text, file=sys.stderr)) -> Iterator[None]:
+        """One writer at a time across processes (loads, imports, restores): a lock on a
+        file, which the system releases when its holder dies. A second writer waits,
+        saying so, and gives up after CHAINKG_LOCK_WAIT seconds (default 1800)."""
+        if self.lock_file is None:
+            yield
+            return
+        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "a") as handle:
+            deadline = time.monotonic() + float(os.environ.get("CHAINKG_LOCK_WAIT") or 1800)
+            waiting = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not waiting:
+                        notify("另一个加载、导入或恢复正在写入图数据库，等待它完成… / another load, import or "
+                               "restore is writing to the graph; waiting for it")
+                        waiting = True
+                    if time.monotonic() > deadline:
+                        raise ChainKGError("等待另一个写入超时，未写入任何数据 / timed out waiting for another "
+                                           "writer; nothing was written") from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @abstractmethod
     def clear(self) -> None:

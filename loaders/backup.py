@@ -118,16 +118,18 @@ def restore(store: Store, folder: Path) -> dict:
         if rel is None or start not in rel.start or end not in rel.end:
             raise InvalidData(f"备份中有未知的关系类型 / unknown relationship in the backup: {rel_type}")
         relationships[(rel_type, start, end)].append({"start": start_key, "end": end_key, "props": props})
-    store.apply_schema(schema)
-    with store.atomic() as unit:
-        unit.write(statement("delete_all"))
-        for label, rows in nodes.items():
-            unit.write_batches(statement("merge_nodes", **node_identifiers(schema, label)), rows)
-        for key, rows in relationships.items():
-            unit.write_batches(statement("merge_rels", **rel_identifiers(schema, key)), rows)
-    if graph_hash(store) != manifest["hash"]:
-        raise ChainKGError("恢复后的图与备份不一致 / the restored graph differs from the backup")
-    count_producers(store)  # a backup from before the counts existed has none; a newer one, the same
+    with store.exclusive():
+        store.apply_schema(schema)
+        with store.atomic() as unit:
+            unit.write(statement("delete_all"))
+            for label, rows in nodes.items():
+                unit.write_batches(statement("merge_nodes", **node_identifiers(schema, label)), rows)
+            for key, rows in relationships.items():
+                unit.write_batches(statement("merge_rels", **rel_identifiers(schema, key)), rows)
+            if dump(unit, schema).hash != manifest["hash"]:  # checked before it replaces the graph
+                raise ChainKGError("恢复的图与备份不一致，原图未改动 / the restored graph differs from the backup; "
+                                   "the graph was left as it was")
+            count_producers(unit)  # a backup from before the counts existed has none; a newer one, the same
     return manifest
 
 

@@ -244,7 +244,7 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     store.apply_schema(schema)
     result, problems = ImportResult(), []
     written: Future | None = None  # the previous chunk's write, running while this one is checked
-    with (_Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit,
+    with (store.exclusive(), _Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit,
           ThreadPoolExecutor(1) as writer):
         names = _Names(unit, schema)
         for path, kind in files:

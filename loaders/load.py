@@ -56,15 +56,16 @@ def load(paths: list[Path], store: Store, dataset: str | None = None, replace: b
     path's name); `replace` also deletes what this dataset wrote before and no longer states."""
     started = time.monotonic()
     schema = load_schema()
-    validation = check(paths, store, schema)
-    if not validation.ok:
-        raise InvalidDataset(validation.problems)
     dataset = dataset or Path(paths[0]).stem
     if len(dataset) > 100 or any(ord(c) < 32 for c in dataset):
         raise InvalidData("数据集名称须为不超过 100 个可见字符 / a dataset name is at most 100 visible characters")
-    store.apply_schema(schema)  # constraints first: they guard the write itself
-    with store.atomic() as unit:
-        written = write(unit, validation, schema, dataset, replace)
-        count_producers(unit)
+    with store.exclusive():  # the checks against the graph hold until the write ends
+        validation = check(paths, store, schema)
+        if not validation.ok:
+            raise InvalidDataset(validation.problems)
+        store.apply_schema(schema)  # constraints first: they guard the write itself
+        with store.atomic() as unit:
+            written = write(unit, validation, schema, dataset, replace)
+            count_producers(unit)
     warnings = [p for p in validation.problems if p.level == "warning"]
     return LoadResult(dataset, validation.rows_read, written, warnings, time.monotonic() - started)

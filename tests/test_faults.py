@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import threading
@@ -211,3 +212,25 @@ def test_directory_import_killed_at_random_moments(cli_env, settings, tmp_path):
         assert _hash(cli_env) == before, f"seed {seed}, attempt {attempt}"
     run_cli("import-directory", *files, env=cli_env, check=True)
     assert _hash(cli_env) != before
+
+
+def test_two_replacing_loads_at_once_leave_one_whole_state(cli_env, tmp_path):
+    """Loads take turns (a lock across processes): the graph is always one of the two
+    complete states, and neither load reports success over a partial graph."""
+    other = tmp_path / "金昌市"
+    shutil.copytree(BUNDLED_DATASET, other)
+    projects = other / "项目.csv"
+    lines = projects.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    projects.write_text("\ufeff" + "".join(lines[:-5]), encoding="utf-8")  # five projects fewer
+    commands = [["load", str(path), "--dataset", "城市", "--replace"] for path in (BUNDLED_DATASET, other)]
+    states = []
+    for command in commands:
+        run_cli(*command, env=cli_env, check=True)
+        states.append(_hash(cli_env))
+    assert states[0] != states[1]
+    for attempt in range(20):
+        loads = [subprocess.Popen([CHAINKG, *command], env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True) for command in commands]
+        for load_process in loads:
+            assert load_process.wait(timeout=300) == 0, load_process.stderr.read()
+        assert _hash(cli_env) in states, f"attempt {attempt}"

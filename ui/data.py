@@ -50,7 +50,7 @@ if files:
         st.error("请只上传一个 Excel 工作簿，或只上传 CSV 文件。")
         st.stop()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / (dataset or "上传数据")
+        root = Path(folder) / "上传数据"  # the dataset name is a label, never part of a path
         root.mkdir()
         for f in files:
             (root / Path(f.name).name).write_bytes(f.getvalue())

@@ -18,6 +18,7 @@ import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 
 /**
  * Runs a Neo4j 5 Community DBMS with its Bolt connector on 127.0.0.1 only.
@@ -31,7 +32,16 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * and lock the user out. Shuts down cleanly on SIGTERM.
  */
 public final class Neo4jLauncher {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {  // the DBMS's own threads would keep a failed server alive
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         long pageCache = Long.parseLong(args[2]);
@@ -54,8 +64,14 @@ public final class Neo4jLauncher {
             }
             dbms.shutdown();
         }, "chainkg-neo4j-shutdown"));
-        dbms.database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            if (!e.getMessage().contains("cannot be the same")) {  // already this password: nothing to do
+                throw e;
+            }
+        }
         Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
         if (browserPort > 0) {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", browserPort), 0);
