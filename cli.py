@@ -25,7 +25,7 @@ from graph.config import ENGINES, PROJECT_DIR
 from graph.errors import InvalidData
 from loaders.backup import backup, export_neo4j_import, graph_hash, import_arguments, read_backup, restore
 from loaders.bench import bench as run_bench
-from loaders.directory import CHUNK_ROWS, count_rows, import_directory
+from loaders.directory import CHUNK_ROWS, count_rows, import_directory, is_directory_file
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.synth import MAPPING, synthesize
 from loaders.template import write_template
@@ -259,13 +259,35 @@ def _report(problems) -> None:
         click.echo(f"{'错误 / error' if p.level == 'error' else '提示 / warning'}: {p}", err=True)
 
 
+MAPPINGS = click.option("--mapping", "mappings", multiple=True, type=click.Path(exists=True, dir_okay=False,
+                        path_type=Path), help=f"A product / industry code / industry name -> segment table (.csv or "
+                        f".xlsx; repeatable) that extends the default one, {MAPPING.name}.")
+MAPPING_ONLY = click.option("--mapping-only", is_flag=True, help="Use only the --mapping tables, not the default one.")
+
+
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@MAPPINGS
+@MAPPING_ONLY
 @_fail_cleanly
 @_needs("admin")
-def validate_dataset(paths: tuple[Path, ...]) -> None:
-    """Check datasets (CSV folders or .xlsx workbooks) against the schema and the graph,
-    without writing; exit 2 on errors."""
+def validate_dataset(paths: tuple[Path, ...], mappings, mapping_only) -> None:
+    """Check datasets (CSV folders or .xlsx workbooks), or enterprise directories and supply
+    files (as `import-directory` reads them), against the schema and the graph, without
+    writing; exit 2 on errors."""
+    directories = [p for p in paths if p.is_file() and is_directory_file(p)]
+    if directories and len(directories) < len(paths):
+        raise click.UsageError("企业名录与数据集请分开校验 / validate directories and datasets separately")
+    if directories:
+        with _store() as store:
+            try:
+                result = import_directory(directories, store, mappings=_mappings(mappings, mapping_only), dry_run=True)
+            except InvalidDataset as e:
+                _report(e.problems[:200])
+                raise
+        _unmapped(result)
+        click.echo(f"校验通过 / valid: {result.rows:,} 行 / rows")
+        return
     with _store() as store:
         result = check(list(paths), store)
     _report(result.problems)
@@ -308,27 +330,30 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
 @main.command("import-directory")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dataset", help="Dataset name (default: the first file's name).")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=str(MAPPING),
-              show_default=True, help="Product / industry code -> segment table.")
+@MAPPINGS
+@MAPPING_ONLY
 @click.option("--local-city", help="Enterprises in this city (城市 column) are local, e.g. 金昌市.")
 @click.option("--skip-bad", is_flag=True, help="Write the good rows; list the bad ones in the rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Rejects file (with --skip-bad).")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rejects file (implies --skip-bad).")
 @click.option("--chunk-rows", default=CHUNK_ROWS, show_default=True, type=click.IntRange(100, 1_000_000))
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
 @_needs("admin")
-def import_directory_command(paths, dataset, mapping, local_city, skip_bad, rejects, chunk_rows, as_json) -> None:
+def import_directory_command(paths, dataset, mappings, mapping_only, local_city, skip_bad, rejects, chunk_rows,
+                             as_json) -> None:
     """Import large enterprise directories (企业名录) and supply-relation files, streaming in
     chunks, validated like every dataset; idempotent."""
+    skip_bad = skip_bad or rejects is not None
     if skip_bad and rejects is None:
         rejects = Path(paths[0]).with_name(Path(paths[0]).stem + "_错误行.csv")
-    total = sum(count_rows(p) or 0 for p in paths) or None
+    total = sum(count_rows(p) for p in paths)
     started = time.monotonic()
     with _store() as store, click.progressbar(length=total, label="导入 / importing", file=sys.stderr,
                                               show_pos=True, item_show_func=lambda _: _rate(bar, started)) as bar:
         try:
-            result = import_directory(list(paths), store, dataset, mapping, skip_bad, rejects, chunk_rows,
-                                      local_city, progress=bar.update)
+            result = import_directory(list(paths), store, dataset, _mappings(mappings, mapping_only), skip_bad,
+                                      rejects, chunk_rows, local_city, progress=bar.update)
         except InvalidDataset as e:
             _report(e.problems[:200])
             if len(e.problems) > 200:
@@ -339,10 +364,24 @@ def import_directory_command(paths, dataset, mapping, local_city, skip_bad, reje
         _print({**result.to_dict(), "rejects": str(rejects) if skip_bad else None}, True)
         return
     click.echo(f"读取 / read {result.rows:,} 行，用时 / in {result.seconds:.1f} s（{result.rows_per_second:,.0f} 行/秒 rows/s）")
+    _unmapped(result)
     if skip_bad:
         click.echo(f"错误行 / bad rows: {result.rejected:,} -> {rejects}")
     _print([{"类型 / type": name, "新增 / created": c.created, "更新 / updated": c.updated,
              "未变 / unchanged": c.unchanged} for name, c in result.counts.items()], False)
+
+
+def _mappings(extra: tuple[Path, ...], only: bool) -> list[Path]:
+    if only and not extra:
+        raise click.UsageError("--mapping-only 须与 --mapping 同用 / --mapping-only needs --mapping")
+    return [*([] if only else [MAPPING]), *extra]
+
+
+def _unmapped(result) -> None:
+    if result.unmapped:
+        click.echo(f"提示 / warning: 名录 {result.unmapped:,} 行（共 {result.rows - result.rejected:,} 行）未对应到任何环节，"
+                   f"请检查映射表（--mapping）/ {result.unmapped:,} of {result.rows - result.rejected:,} directory rows "
+                   "map to no segment: check the mapping table", err=True)
 
 
 def _rate(bar, started: float) -> str:

@@ -19,11 +19,13 @@ changes nothing. An enterprise named twice is an error, also across chunks.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -39,19 +41,27 @@ from loaders.validate import Problem, Validation, validate
 from loaders.write import Counts, StoreNames, WriteSummary, count_producers, write
 
 CHUNK_ROWS = 20_000
+OPERATES_IN = ("OPERATES_IN", "Enterprise", "Segment")
 SEPARATORS = str.maketrans({c: "、" for c in ";；,，/|"})
 # the loader's column -> the directory column a problem is reported in
 REPORTED = {"所在地区": "城市", "注册资本（亿元）": "注册资本（万元）", "环节名称": "主营产品", "主要产品": "主营产品",
             "是否本地企业": "城市"}
 
 
+MAPPING_COLUMNS = ("字段", "匹配", "环节名称")
+# what a mapping row's 匹配 is compared with: a product contains it, an industry code starts
+# with it, an industry name contains it
+MAPPING_FIELDS = ("主营产品", "行业代码", "行业名称")
+
+
 @dataclass(frozen=True)
 class Mapping:
     products: list[tuple[str, str]]  # keyword -> segment
     codes: list[tuple[str, str]]  # industry code prefix -> segment
+    industries: list[tuple[str, str]] = ()  # industry name keyword -> segment
 
-    def segments(self, products: list[str], code: str) -> dict[str, str]:
-        """segment -> the product (or industry code) that maps to it."""
+    def segments(self, products: list[str], code: str, industry: str = "") -> dict[str, str]:
+        """segment -> the product (or industry code or name) that maps to it."""
         found = {}
         for product in products:
             for keyword, segment in self.products:
@@ -60,23 +70,39 @@ class Mapping:
         for prefix, segment in self.codes:
             if code.startswith(prefix):
                 found.setdefault(segment, f"行业代码 {code}")
+        for keyword, segment in self.industries:
+            if keyword in industry:
+                found.setdefault(segment, f"行业 {industry}")
         return found
 
 
-def read_mapping(path: Path, store: Store, schema: Schema) -> Mapping:
-    with open(path, encoding="utf-8-sig") as f:
-        rows = list(csv.DictReader(f))
-    unknown = sorted({r["环节名称"] for r in rows} - StoreNames(store, schema).existing("Segment", {r["环节名称"] for r in rows}))
-    if unknown:
-        raise InvalidData(f"{path}: 映射表中的环节不在图中：{'、'.join(unknown)} / unknown segments in the mapping table")
-    return Mapping([(r["匹配"], r["环节名称"]) for r in rows if r["字段"] == "主营产品"],
-                   [(r["匹配"], r["环节名称"]) for r in rows if r["字段"] == "行业代码"])
+def read_mapping(paths: list[Path], store: Store, schema: Schema) -> Mapping:
+    """The mapping tables (CSV in any encoding the loaders accept, or .xlsx), together:
+    rows of the later ones come after the earlier ones'."""
+    rows = []
+    for path in paths:
+        frame = pd.concat([frame for _, frame in _chunks(Path(path), CHUNK_ROWS)], ignore_index=True)
+        if missing := [c for c in MAPPING_COLUMNS if c not in frame.columns]:
+            raise UnreadableFile(str(path), f"映射表缺少列：{'、'.join(missing)}（须有 {'、'.join(MAPPING_COLUMNS)}）",
+                                 f"the mapping table lacks the columns {', '.join(missing)}")
+        for number, row in zip(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)), records(frame)):
+            if row["字段"] not in MAPPING_FIELDS or not row["匹配"] or not row["环节名称"]:
+                raise UnreadableFile(str(path), f"第{number}行：字段须为 {'、'.join(MAPPING_FIELDS)} 之一，匹配和环节名称"
+                                     f"不能为空", f"row {number}: 字段 must be one of {', '.join(MAPPING_FIELDS)}, "
+                                     "匹配 and 环节名称 must not be empty")
+            rows.append(row)
+    named = {r["环节名称"] for r in rows}
+    if unknown := sorted(named - StoreNames(store, schema).existing("Segment", named)):
+        raise InvalidData(f"{', '.join(map(str, paths))}: 映射表中的环节不在图中：{'、'.join(unknown)} / "
+                          "unknown segments in the mapping table")
+    return Mapping(*([(r["匹配"], r["环节名称"]) for r in rows if r["字段"] == field] for field in MAPPING_FIELDS))
 
 
 @dataclass
 class ImportResult:
     rows: int = 0  # read
     rejected: int = 0  # skipped as bad
+    unmapped: int = 0  # directory rows that map to no segment
     seconds: float = 0.0
     counts: dict[str, Counts] = field(default_factory=dict)
 
@@ -85,7 +111,7 @@ class ImportResult:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "rejected": self.rejected, "seconds": round(self.seconds, 2),
+        return {"rows": self.rows, "rejected": self.rejected, "unmapped": self.unmapped, "seconds": round(self.seconds, 2),
                 "rows_per_second": round(self.rows_per_second), "counts": {k: asdict(v) for k, v in self.counts.items()}}
 
 
@@ -141,11 +167,27 @@ def file_kind(path: Path) -> str:
                          "neither a directory nor a supply-relations file")
 
 
-def count_rows(path: Path) -> int | None:
-    if path.suffix.lower() == ".csv":
-        with open(path, "rb") as f:
-            return max(sum(1 for _ in f) - 1, 0)
-    return None
+def is_directory_file(path: Path) -> bool:
+    """Whether a .csv or .xlsx file is a directory or supply file (not a dataset table)."""
+    try:
+        file_kind(Path(path))
+        return True
+    except (UnreadableFile, StopIteration):
+        return False
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a directory file (a CSV's lines; a workbook's first sheet)."""
+    if path.suffix.lower() == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.max_row if sheet.max_row is not None else sum(1 for _ in sheet.iter_rows())
+        finally:
+            book.close()
+        return max(rows - 1, 0)
+    with open(path, "rb") as f:
+        return max(sum(1 for _ in f) - 1, 0)
 
 
 def _chunks(path: Path, size: int) -> Iterator[tuple[list[int], pd.DataFrame]]:
@@ -165,14 +207,14 @@ def _chunks(path: Path, size: int) -> Iterator[tuple[list[int], pd.DataFrame]]:
 
 
 def _encoding(path: Path) -> str:
-    sample = path.open("rb").read(1 << 16)
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
     for encoding in CSV_ENCODINGS:
-        try:
-            sample.decode(encoding)
+        try:  # incremental: a character cut by the sample's end waits for bytes that never come
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
             return encoding
-        except UnicodeDecodeError as e:
-            if e.start > len(sample) - 4:  # a character cut by the sample's end
-                return encoding
+        except UnicodeDecodeError:
+            continue
     raise UnreadableFile(str(path), "无法识别文件编码（应为 UTF-8 或 GB18030）", "unknown text encoding")
 
 
@@ -210,7 +252,7 @@ def _tables(kind: str, frame: pd.DataFrame, numbers: list[int], file: str, mappi
             "企业标签": "、".join(dict.fromkeys(tags)),
             "是否本地企业": "是" if local_city and row.get("城市") == local_city else "否"})
         products = [p for p in row.get("主营产品", "").translate(SEPARATORS).split("、") if p]
-        for segment, product in mapping.segments(products, row.get("行业代码", "")).items():
+        for segment, product in mapping.segments(products, row.get("行业代码", ""), row.get("行业名称", "")).items():
             operates.append({"企业名称": name, "环节名称": segment, "主要产品": product})
             operate_rows.append(number)
     return [Table("企业", file, None, pd.DataFrame(enterprises), tuple(numbers)),
@@ -230,22 +272,25 @@ def _reported(problem: Problem) -> Problem:
     return replace(problem, column=REPORTED.get(problem.column, problem.column))
 
 
-def import_directory(paths: list[Path], store: Store, dataset: str | None = None, mapping: Path = MAPPING,
+def import_directory(paths: list[Path], store: Store, dataset: str | None = None, mappings: list[Path] = (MAPPING,),
                      skip_bad: bool = False, rejects: Path | None = None, chunk_rows: int = CHUNK_ROWS,
-                     local_city: str | None = None,
-                     progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Import directory and supply files (directories first). See the module's docstring."""
+                     local_city: str | None = None, progress: Callable[[int], None] | None = None,
+                     dry_run: bool = False) -> ImportResult:
+    """Import directory and supply files (directories first), mapped to segments by the
+    `mappings` tables together (the default one and the user's). See the module's docstring.
+    `dry_run`: every check, nothing written (`chainkg validate`)."""
     started = time.monotonic()
     schema = load_schema()
-    table_map = read_mapping(mapping, store, schema)
+    table_map = read_mapping(list(mappings), store, schema)
     kinds = {Path(p): file_kind(Path(p)) for p in paths}
     files = sorted(kinds.items(), key=lambda item: item[1] != "directory")  # (path, kind), directories first
     dataset = dataset or files[0][0].stem
-    store.apply_schema(schema)
+    if not dry_run:
+        store.apply_schema(schema)
     result, problems = ImportResult(), []
     written: Future | None = None  # the previous chunk's write, running while this one is checked
-    with (store.exclusive(), _Rejects(rejects if skip_bad else None) as reject_writer, store.atomic() as unit,
-          ThreadPoolExecutor(1) as writer):
+    with (nullcontext() if dry_run else store.exclusive(), _Rejects(rejects if skip_bad else None) as reject_writer,
+          nullcontext(store) if dry_run else store.atomic() as unit, ThreadPoolExecutor(1) as writer):
         names = _Names(unit, schema)
         for path, kind in files:
             file = str(path)
@@ -263,14 +308,17 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
                 if None in bad:  # a problem of the whole file (a missing column): no row to skip
                     raise InvalidDataset([_reported(p) for p in validation.errors])
                 if bad and skip_bad:
-                    for p in validation.errors:
-                        reject_writer.add(frame.iloc[p.row - numbers[0]].to_dict(), _reported(p))
+                    for row in sorted(bad):
+                        reject_writer.add(frame.iloc[row - numbers[0]].to_dict(),
+                                          [_reported(p) for p in validation.errors if p.row == row])
                     validation = check([n for n in numbers if n not in bad])
                 elif bad:
                     problems += [_reported(p) for p in validation.errors]
                 if kind == "directory":
                     names.add(file, frame["企业名称"], numbers, bad)
-                if not problems:  # once a row is bad without skip_bad, the rest is only checked
+                    mapped = {start for start, _ in validation.relationships.get(OPERATES_IN, {})}
+                    result.unmapped += len(set(validation.nodes.get("Enterprise", {})) - mapped)
+                if not problems and not dry_run:  # once a row is bad without skip_bad, the rest is only checked
                     _add(result.counts, written)
                     written = writer.submit(write, unit, validation, schema, dataset)
                 result.rows += len(frame)
@@ -280,7 +328,8 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
         _add(result.counts, written)
         if problems:  # leaving the atomic block by an exception: nothing is written
             raise InvalidDataset(problems)
-        count_producers(unit)
+        if not dry_run:
+            count_producers(unit)
     result.seconds = time.monotonic() - started
     return result
 
@@ -297,7 +346,7 @@ def _add(totals: dict[str, Counts], written: Future[WriteSummary] | None) -> Non
 
 
 class _Rejects:
-    """The rejects file: one line per bad row and problem, with the row as it was."""
+    """The rejects file: one line per bad row with its problems, and the row as it was."""
 
     def __init__(self, path: Path | None):
         self.path = Path(path) if path else None
@@ -312,9 +361,11 @@ class _Rejects:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def add(self, row: dict, problem: Problem) -> None:
+    def add(self, row: dict, problems: list[Problem]) -> None:
         if self.writer:
-            self.writer.writerow([problem.file, problem.row, problem.column or "", f"{problem.zh} / {problem.en}",
+            first = problems[0]
+            self.writer.writerow([first.file, first.row, "、".join(dict.fromkeys(p.column or "" for p in problems)),
+                                  "；".join(dict.fromkeys(f"{p.zh} / {p.en}" for p in problems)),
                                   json.dumps(row, ensure_ascii=False)])
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from graph.errors import InvalidData
 from loaders.backup import graph_hash
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, load
-from loaders.synth import DIRECTORY_COLUMNS, synthesize
+from loaders.synth import DIRECTORY_COLUMNS, MAPPING, synthesize
 from queries import cypher
 from queries.gaps import gaps
 from queries.settings import load_settings
@@ -141,7 +141,7 @@ def test_a_mapping_naming_an_unknown_segment_is_refused(city, tmp_path):
     mapping.write_text("字段,匹配,环节名称,说明\n主营产品,固态电解质,固态电池,\n", encoding="utf-8")
     made = synthesize(tmp_path, 10)
     with pytest.raises(InvalidData, match="固态电池"):
-        import_directory([made.directory], city, mapping=mapping)
+        import_directory([made.directory], city, mappings=[mapping])
 
 
 def test_xlsx_directory(city, tmp_path):
@@ -235,3 +235,102 @@ def _server_calls(store) -> int:
     if store.engine != "falkordb":
         return 0
     return store._db.connection.info("commandstats")["cmdstat_graph.QUERY"]["calls"]
+
+
+# -- real directories: workbooks, encodings, mapping tables, warnings -------------------------
+
+def _workbook(rows: list[list], path):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_cli_imports_a_workbook_directory(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    made = synthesize(tmp_path, 200)
+    book = _workbook([DIRECTORY_COLUMNS, *([r[c] for c in DIRECTORY_COLUMNS] for r in _rows(made.directory))],
+                     tmp_path / "名录.xlsx")
+    done = run_cli("import-directory", str(book), "--json", env=cli_env, check=True)
+    assert json.loads(done.stdout)["counts"]["Enterprise"]["created"] == 200 and "Traceback" not in done.stderr
+
+
+def test_a_bom_csv_with_a_character_across_the_encoding_sample(city, tmp_path):
+    """The encoding is told from the first 64 KiB; a character cut by that boundary is fine."""
+    rows = "".join(f"隔膜科技{n}有限公司,,福建省,宁德市,C2929,塑料薄膜制造,湿法隔膜,否,,\n" for n in range(900))
+    for pad in range(100):  # padding that puts the boundary inside a three-byte character
+        data = ("\ufeff" + ",".join(DIRECTORY_COLUMNS) + "\n" + "x" * pad + rows).encode("utf-8")
+        if data[1 << 16] & 0xC0 == 0x80:
+            break
+    assert data[1 << 16] & 0xC0 == 0x80
+    path = tmp_path / "名录.csv"
+    path.write_bytes(data)
+    assert import_directory([path], city).rows == 900
+
+
+def _directory(path, rows: list[tuple[str, str, str]]):
+    """A small directory: (name, industry name, products) per row."""
+    path.write_text(",".join(DIRECTORY_COLUMNS) + "\n" + "".join(
+        f"{name},,浙江省,湖州市,C2921,{industry},{products},否,,\n" for name, industry, products in rows), encoding="utf-8")
+    return path
+
+
+def test_mapping_tables_in_any_encoding_extend_the_default(city, tmp_path):
+    directory = _directory(tmp_path / "名录.csv", [("薄膜甲有限公司", "塑料薄膜制造", "包装膜"),
+                                                   ("隔膜乙有限公司", "塑料制品业", "湿法隔膜")])
+    extra = tmp_path / "映射.csv"
+    extra.write_bytes("字段,匹配,环节名称,说明\n行业名称,塑料薄膜,隔膜,Excel 另存的 GB18030\n".encode("gb18030"))
+    assert import_directory([directory], city, mappings=[MAPPING, extra]).unmapped == 0
+    linked = city.read("MATCH (e:Enterprise)-[o:OPERATES_IN]->(:Segment {name: '隔膜'}) WHERE e.dataset = '名录' "
+                       "RETURN e.name AS firm, o.product AS product ORDER BY firm")
+    assert linked == [{"firm": "薄膜甲有限公司", "product": "行业 塑料薄膜制造"},
+                      {"firm": "隔膜乙有限公司", "product": "湿法隔膜"}]
+    book = _workbook([["字段", "匹配", "环节名称"], ["行业名称", "塑料薄膜", "隔膜"]], tmp_path / "映射.xlsx")
+    only = import_directory([directory], city, dataset="只用工作簿", mappings=[book], dry_run=True)
+    assert only.unmapped == 1  # without the default table 湿法隔膜 maps to nothing
+
+
+def test_mapping_problems_are_one_line(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    made = synthesize(tmp_path, 50)
+    wrong = tmp_path / "错表头.csv"
+    wrong.write_text("类型,关键词,环节\n主营产品,隔膜,隔膜\n", encoding="utf-8")
+    unknown_field = tmp_path / "错字段.csv"
+    unknown_field.write_text("字段,匹配,环节名称\n经营范围,隔膜,隔膜\n", encoding="utf-8")
+    for mapping, words in ((wrong, "映射表缺少列"), (unknown_field, "第2行")):
+        done = run_cli("import-directory", str(made.directory), "--mapping", str(mapping), env=cli_env)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert words in lines[-1] and mapping.name in lines[-1] and " / " in lines[-1]
+
+
+def test_rows_that_map_to_no_segment_are_counted_and_said(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    directory = _directory(tmp_path / "上市公司.csv", [(f"软件{n}有限公司", "软件开发", "软件") for n in range(30)])
+    done = run_cli("import-directory", str(directory), env=cli_env, check=True)
+    assert "30 行（共 30 行）未对应到任何环节" in done.stderr
+    checked = run_cli("validate", str(directory), env=cli_env, check=True)
+    assert "30 行（共 30 行）未对应到任何环节" in checked.stderr and "校验通过" in checked.stdout
+
+
+def test_rejects_imply_skip_bad_and_list_each_bad_row_once(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    made = synthesize(tmp_path, 1000, bad_share=0.02)
+    rejects = tmp_path / "拒收.csv"
+    done = run_cli("import-directory", str(made.directory), "--rejects", str(rejects), "--json", env=cli_env,
+                   check=True)
+    bad = _rows(rejects)
+    assert json.loads(done.stdout)["rejected"] == len(bad) == made.bad_rows
+    assert len({(r["文件"], r["行号"]) for r in bad}) == len(bad)
+
+
+def test_validate_checks_a_directory_without_writing(cli_env, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    before = json.loads(run_cli("stats", "--json", "--hash", env=cli_env, check=True).stdout)["hash"]
+    made = synthesize(tmp_path, 500, bad_share=0.02)
+    refused = run_cli("validate", str(made.directory), env=cli_env)
+    assert refused.returncode == 2 and "统一社会信用代码" in refused.stderr and "校验通过" not in refused.stdout
+    good = synthesize(tmp_path / "好", 300)
+    assert "300 行" in run_cli("validate", str(good.directory), env=cli_env, check=True).stdout
+    assert json.loads(run_cli("stats", "--json", "--hash", env=cli_env, check=True).stdout)["hash"] == before
