@@ -5,11 +5,9 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import os
 import secrets
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import redis
@@ -18,14 +16,13 @@ from falkordb.query_result import ResultSetScalarTypes as Kind, parse_scalar
 
 from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
 from graph.schema import Schema
-from graph.store import BATCH_SIZE, Rows, Store, batched, plain
+from graph.store import Rows, Store, plain
 
 
 FORK_LOCK = "chainkg:fork"
 FORK_WAIT_S = 600
 FORK_LOCK_TTL_S = 30  # a killed holder blocks others this long; the check for children is the guard
 JOURNAL_MIN_BYTES = 64 << 20
-READERS = os.cpu_count() or 2  # the server's default thread count
 # kinds of values in a compact reply; null, text and integers arrive as Python values
 AS_IS = frozenset(t.value for t in (Kind.VALUE_NULL, Kind.VALUE_STRING, Kind.VALUE_INTEGER))
 BOOLEAN, DOUBLE, ARRAY, MAP = (t.value for t in (Kind.VALUE_BOOLEAN, Kind.VALUE_DOUBLE, Kind.VALUE_ARRAY, Kind.VALUE_MAP))
@@ -55,14 +52,6 @@ class FalkorStore(Store):
 
     def write(self, query: str, params: dict | None = None) -> Rows:
         return self._run("GRAPH.QUERY", query, params)
-
-    def read_batches(self, query: str, rows: Iterable, batch_size: int = BATCH_SIZE) -> Rows:
-        """As `Store.read_batches`, the batches answered side by side: the server runs reads
-        on a thread per core."""
-        batches = list(batched(rows, batch_size))
-        with ThreadPoolExecutor(max(1, min(len(batches), READERS))) as pool:
-            answers = pool.map(lambda batch: self.read(query, {"rows": batch}), batches)
-            return [answer for part in answers for answer in part]
 
     def apply_schema(self, schema: Schema) -> list[str]:
         done = []

@@ -34,7 +34,10 @@ class Neo4jStore(Store):
         try:
             # The server's notes (deprecations, unknown property keys of optional facts) are
             # not the user's business; errors still raise.
+            # Retries of a transaction the server could not take (a cluster electing a leader)
+            # end after 10 s, not the driver's 30: a user waits for the page.
             self._driver = GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
+                                                max_transaction_retry_time=10,
                                                 notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except (DriverError, Neo4jError, ValueError) as e:
