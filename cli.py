@@ -30,6 +30,7 @@ from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.synth import MAPPING, synthesize
 from loaders.template import write_template
 from queries.chain_map import chain_map
+from queries.conflicts import conflict_table, source_conflicts
 from queries.export import as_cells, cell_text, export
 from queries.gaps import STATUSES, gaps
 from queries.names import resolve
@@ -316,6 +317,7 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
     _audit("加载数据", {"数据集": result.dataset, "文件": [str(p) for p in paths] or [str(BUNDLED_DATASET)],
                       "读取行数": result.rows_read, "有变化": result.changed, "替换": replace})
     _report(result.warnings)
+    _disagreements(result.written.conflicts)
     if as_json:
         _print(result.to_dict(), True)
         return
@@ -337,11 +339,13 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Rejects file (implies --skip-bad).")
 @click.option("--chunk-rows", default=CHUNK_ROWS, show_default=True, type=click.IntRange(100, 1_000_000))
+@click.option("--replace", is_flag=True, help="Also withdraw what this dataset stated before and these files "
+              "no longer state (e.g. segment links of a corrected mapping).")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
 @_needs("admin")
 def import_directory_command(paths, dataset, mappings, mapping_only, local_city, skip_bad, rejects, chunk_rows,
-                             as_json) -> None:
+                             replace, as_json) -> None:
     """Import large enterprise directories (企业名录) and supply-relation files, streaming in
     chunks, validated like every dataset; idempotent."""
     skip_bad = skip_bad or rejects is not None
@@ -353,7 +357,7 @@ def import_directory_command(paths, dataset, mappings, mapping_only, local_city,
                                               show_pos=True, item_show_func=lambda _: _rate(bar, started)) as bar:
         try:
             result = import_directory(list(paths), store, dataset, _mappings(mappings, mapping_only), skip_bad,
-                                      rejects, chunk_rows, local_city, progress=bar.update)
+                                      rejects, chunk_rows, local_city, progress=bar.update, replace=replace)
         except InvalidDataset as e:
             _report(e.problems[:200])
             if len(e.problems) > 200:
@@ -365,10 +369,26 @@ def import_directory_command(paths, dataset, mappings, mapping_only, local_city,
         return
     click.echo(f"读取 / read {result.rows:,} 行，用时 / in {result.seconds:.1f} s（{result.rows_per_second:,.0f} 行/秒 rows/s）")
     _unmapped(result)
+    _disagreements(result.conflicts)
+    for file, row, name, into, by in result.merges[:20]:
+        click.echo(f"同一企业 / merged: {Path(file).name} 第{row}行「{name}」并入「{into}」（依据{by}）", err=True)
+    if len(result.merges) > 20:
+        click.echo(f"…另有 {len(result.merges) - 20} 家 / {len(result.merges) - 20} more merged", err=True)
     if skip_bad:
         click.echo(f"错误行 / bad rows: {result.rejected:,} -> {rejects}")
     _print([{"类型 / type": name, "新增 / created": c.created, "更新 / updated": c.updated,
-             "未变 / unchanged": c.unchanged} for name, c in result.counts.items()], False)
+             "未变 / unchanged": c.unchanged, "删除 / deleted": c.deleted} for name, c in result.counts.items()], False)
+
+
+def _disagreements(facts: list) -> None:
+    """The facts a load left with datasets that disagree: how many, and the first few."""
+    if not facts:
+        return
+    table = conflict_table(facts)
+    click.echo(f"提示 / warning: 来源冲突 {len(table)} 处（各数据集的说法都保留，chainkg conflicts 列出全部）/ "
+               f"{len(table)} properties on which datasets disagree (all kept; chainkg conflicts lists them)", err=True)
+    for row in table.head(5).to_dict("records"):
+        click.echo(f"  {row['类型']} {row['事实']} {row['属性']}：{row['各数据集的说法']}；采用 {row['采用']}", err=True)
 
 
 def _mappings(extra: tuple[Path, ...], only: bool) -> list[Path]:
@@ -687,6 +707,16 @@ def projects_command(chain: str | None, as_of, as_json: bool, out: Path | None) 
         result = project_tracking(store, resolve(store, "Chain", chain) if chain else None,
                                   as_of.date() if as_of else None)
     _show(result, as_json, out)
+
+
+@main.command("conflicts")
+@_analysis("analyst")
+def conflicts_command(as_json: bool, out: Path | None) -> None:
+    """来源冲突: every property on which the datasets that state a fact disagree, what each
+    says, and whose statement the graph shows (curated tables before directories, then the
+    newest)."""
+    with _store() as store:
+        _show(source_conflicts(store), as_json, out)
 
 
 @main.command("progress")

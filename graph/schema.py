@@ -132,6 +132,7 @@ class RelationshipType(_Strict):
 
 
 class Schema(_Strict):
+    tiers: dict[str, str] = {"curated": "curated tables"}  # kinds of dataset, the most trusted first
     provenance: dict[str, PropertySpec] = {}  # columns any table may carry, kept on every fact
     nodes: dict[str, NodeType]
     relationships: dict[str, RelationshipType]

@@ -38,9 +38,11 @@ from loaders.load import InvalidDataset
 from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile, records
 from loaders.synth import DIRECTORY_COLUMNS, MAPPING, SUPPLY_COLUMNS
 from loaders.validate import Problem, Validation, validate
-from loaders.write import Counts, StoreNames, WriteSummary, count_producers, write
+from loaders.write import Counts, Stated, StoreNames, WriteSummary, count_producers, statement, withdraw, write
 
 CHUNK_ROWS = 20_000
+IDENTIFIERS = (("credit_code", "统一社会信用代码"), ("stock_code", "股票代码"))  # graph property, directory column
+ALIAS_COLUMNS = ("别名", "简称")
 OPERATES_IN = ("OPERATES_IN", "Enterprise", "Segment")
 SEPARATORS = str.maketrans({c: "、" for c in ";；,，/|"})
 # the loader's column -> the directory column a problem is reported in
@@ -105,13 +107,17 @@ class ImportResult:
     unmapped: int = 0  # directory rows that map to no segment
     seconds: float = 0.0
     counts: dict[str, Counts] = field(default_factory=dict)
+    conflicts: list[tuple[str, str, dict]] = field(default_factory=list)  # as WriteSummary's
+    merges: list[tuple[str, int, str, str, str]] = field(default_factory=list)  # file, row, name, into, by
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "rejected": self.rejected, "unmapped": self.unmapped, "seconds": round(self.seconds, 2),
+        return {"rows": self.rows, "rejected": self.rejected, "unmapped": self.unmapped, "conflicts": len(self.conflicts),
+                "merged": [{"文件": f, "行号": n, "名录名称": name, "并入": into, "依据": by}
+                           for f, n, name, into, by in self.merges], "seconds": round(self.seconds, 2),
                 "rows_per_second": round(self.rows_per_second), "counts": {k: asdict(v) for k, v in self.counts.items()}}
 
 
@@ -134,6 +140,25 @@ class _Names:
 
     def aliases(self) -> dict[str, str]:
         return self._aliases
+
+    def match_firms(self, rows: list[dict], numbers: list[int]) -> dict[int, tuple[str, str]]:
+        """Directory rows that name, under another name, an enterprise the graph holds:
+        row -> (its name in the graph, what matched), by credit code, then stock code, then
+        alias. The row's name becomes an alias, for the rest of the import too."""
+        known = {}
+        for prop, column in IDENTIFIERS:
+            values = sorted({r.get(column, "") for r in rows} - {""})
+            query = statement("firms_by", prop=prop)
+            known[column] = {row["key"]: row["name"] for row in self.graph.store.read_batches(query, values)} if values else {}
+        found = {}
+        for number, row in zip(numbers, rows):
+            name = row.get("企业名称", "")
+            for column, by in (*((c, known[c].get(row.get(c, ""))) for _, c in IDENTIFIERS), ("别名", self._aliases.get(name))):
+                if by and by != name:
+                    found[number] = (by, column)
+                    self._aliases.setdefault(name, by)
+                    break
+        return found
 
     def repeated(self, file: str, names, numbers: list[int]) -> list[Problem]:
         """Enterprises named in an earlier chunk (repeats inside a chunk are the validator's)."""
@@ -234,19 +259,24 @@ def _xlsx_chunks(path: Path, size: int) -> Iterator[tuple[list[int], pd.DataFram
 
 
 def _tables(kind: str, frame: pd.DataFrame, numbers: list[int], file: str, mapping: Mapping,
-            local_city: str | None) -> list[Table]:
-    """The loader's tables for a chunk; `numbers` are the file rows of the frame's rows."""
+            local_city: str | None, merged: dict[int, tuple[str, str]]) -> list[Table]:
+    """The loader's tables for a chunk; `numbers` are the file rows of the frame's rows;
+    `merged`: rows that name an enterprise of the graph under another name (match_firms)."""
     if kind == "supplies":
         cells = frame.reindex(columns=SUPPLY_COLUMNS, fill_value="")
         return [Table("配套关系", file, None, cells, tuple(numbers))]
     enterprises, operates, operate_rows = [], [], []
     for number, row in zip(numbers, records(frame)):
         name, capital = row.get("企业名称", ""), row.get("注册资本（万元）", "")
+        aliases = [a for column in ALIAS_COLUMNS for a in row.get(column, "").translate(SEPARATORS).split("、") if a]
+        if number in merged:  # the graph's name for it; the row's own becomes an alias
+            name, aliases = merged[number][0], [name, *aliases]
         tags = [t for t in row.get("企业标签", "").translate(SEPARATORS).split("、") if t]
         if row.get("是否上市") == "是":
             tags.append("上市")
         enterprises.append({
-            "企业名称": name, "统一社会信用代码": row.get("统一社会信用代码", ""),
+            "企业名称": name, "别名": "、".join(dict.fromkeys(a for a in aliases if a != name)),
+            "统一社会信用代码": row.get("统一社会信用代码", ""), "股票代码": row.get("股票代码", ""),
             "所在地区": row.get("省份", "") + row.get("城市", ""),
             "注册资本（亿元）": f"{capital}万元" if _is_number(capital) else capital,
             "企业标签": "、".join(dict.fromkeys(tags)),
@@ -275,10 +305,12 @@ def _reported(problem: Problem) -> Problem:
 def import_directory(paths: list[Path], store: Store, dataset: str | None = None, mappings: list[Path] = (MAPPING,),
                      skip_bad: bool = False, rejects: Path | None = None, chunk_rows: int = CHUNK_ROWS,
                      local_city: str | None = None, progress: Callable[[int], None] | None = None,
-                     dry_run: bool = False) -> ImportResult:
+                     dry_run: bool = False, replace: bool = False) -> ImportResult:
     """Import directory and supply files (directories first), mapped to segments by the
     `mappings` tables together (the default one and the user's). See the module's docstring.
-    `dry_run`: every check, nothing written (`chainkg validate`)."""
+    `dry_run`: every check, nothing written (`chainkg validate`). `replace`: afterwards, the
+    dataset's facts that these files no longer state are withdrawn (a corrected mapping's
+    segment links are exactly the new ones)."""
     started = time.monotonic()
     schema = load_schema()
     table_map = read_mapping(list(mappings), store, schema)
@@ -287,7 +319,7 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     dataset = dataset or files[0][0].stem
     if not dry_run:
         store.apply_schema(schema)
-    result, problems = ImportResult(), []
+    result, problems, stated = ImportResult(), [], Stated()
     written: Future | None = None  # the previous chunk's write, running while this one is checked
     with (nullcontext() if dry_run else store.exclusive(), _Rejects(rejects if skip_bad else None) as reject_writer,
           nullcontext(store) if dry_run else store.atomic() as unit, ThreadPoolExecutor(1) as writer):
@@ -295,10 +327,13 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
         for path, kind in files:
             file = str(path)
             for numbers, frame in _chunks(path, chunk_rows):
+                merged = names.match_firms(records(frame), numbers) if kind == "directory" else {}
+                result.merges += [(file, n, frame.iloc[n - numbers[0]]["企业名称"], *merged[n]) for n in sorted(merged)]
+
                 def check(rows: list[int]) -> Validation:
                     part = frame.iloc[[n - numbers[0] for n in rows]] if len(rows) < len(frame) else frame
-                    validation = validate(_tables(kind, part.reset_index(drop=True), rows, file, table_map, local_city),
-                                          schema, names)
+                    validation = validate(_tables(kind, part.reset_index(drop=True), rows, file, table_map, local_city,
+                                                  merged), schema, names)
                     if kind == "directory":
                         validation.problems += names.repeated(file, part["企业名称"], rows)
                     return validation
@@ -318,29 +353,37 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
                     names.add(file, frame["企业名称"], numbers, bad)
                     mapped = {start for start, _ in validation.relationships.get(OPERATES_IN, {})}
                     result.unmapped += len(set(validation.nodes.get("Enterprise", {})) - mapped)
+                stated.add(validation)
                 if not problems and not dry_run:  # once a row is bad without skip_bad, the rest is only checked
-                    _add(result.counts, written)
-                    written = writer.submit(write, unit, validation, schema, dataset)
+                    _add(result, written)
+                    written = writer.submit(write, unit, validation, schema, dataset, tier="directory")
                 result.rows += len(frame)
                 result.rejected += len(bad) if skip_bad else 0
                 if progress:
                     progress(len(frame))
-        _add(result.counts, written)
+        _add(result, written)
         if problems:  # leaving the atomic block by an exception: nothing is written
             raise InvalidDataset(problems)
+        if replace and not dry_run:
+            withdrawn = WriteSummary()
+            withdraw(unit, schema, dataset, stated, withdrawn, everything=True)
+            for name, counts in {**withdrawn.nodes, **withdrawn.relationships}.items():
+                total = result.counts.setdefault(name, Counts())
+                total.updated, total.deleted = total.updated + counts.updated, total.deleted + counts.deleted
         if not dry_run:
             count_producers(unit)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _add(totals: dict[str, Counts], written: Future[WriteSummary] | None) -> None:
+def _add(result: ImportResult, written: Future[WriteSummary] | None) -> None:
     """Wait for a chunk's write (its error, if any, is raised here) and add up its counts."""
     if written is None:
         return
     summary = written.result()
+    result.conflicts += summary.conflicts
     for name, counts in {**summary.nodes, **summary.relationships}.items():
-        total = totals.setdefault(name, Counts())
+        total = result.counts.setdefault(name, Counts())
         total.created, total.updated = total.created + counts.created, total.updated + counts.updated
         total.unchanged += counts.unchanged
 

@@ -36,7 +36,8 @@ class LoadResult:
         return {"dataset": self.dataset, "rows_read": self.rows_read,
                 "nodes": {k: asdict(v) for k, v in self.written.nodes.items()},
                 "relationships": {k: asdict(v) for k, v in self.written.relationships.items()},
-                "warnings": [str(p) for p in self.warnings], "seconds": round(self.seconds, 2)}
+                "warnings": [str(p) for p in self.warnings], "conflicts": len(self.written.conflicts),
+                "seconds": round(self.seconds, 2)}
 
     @property
     def changed(self) -> bool:

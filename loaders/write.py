@@ -1,12 +1,18 @@
-"""The one batch writer: validated nodes and relationships into the store.
+"""The one batch writer: validated nodes and relationships into the store, each fact
+owned by the datasets that state it (see "tiers" in graph/schema.yaml).
 
-Each type is diffed against the graph first, so the summary can say what was created,
-updated or unchanged, and only what changed is written, in `UNWIND $rows` batches: what
-the graph does not hold is created (`CREATE`: `MERGE` would look each one up first), what
-differs is merged on its key; a repeated load changes nothing. Relationships of nodes
-this write creates are not looked up: they cannot exist yet (on a first import, that is
-most of them). With `replace`, the facts this dataset wrote before and no longer states
-are deleted. The caller runs it inside `store.atomic()`.
+Every node and relationship keeps `datasets` and `claims`: what each dataset states about
+it, with the dataset's tier and the order of its statement. The properties a fact shows
+are resolved from its claims (`resolve`): the most trusted tier wins, then the newest
+statement. A write reads the facts this dataset states, puts its claim in, resolves, and
+writes only what changed, in `UNWIND $rows` batches: what the graph does not hold is
+created (`CREATE`: `MERGE` would look each one up first), what differs is set anew on its
+key; a repeated load changes nothing. Relationships of nodes this write creates are not
+looked up: they cannot exist yet (on a first import, that is most of them). With
+`replace`, the dataset's claims on facts it no longer states are withdrawn: a fact no
+dataset states any more is deleted (a node only once no relationship is left on it),
+another falls back to what the other datasets say. The caller runs it inside
+`store.atomic()`.
 
 Labels, types and property names come from the schema (plain identifiers, checked
 there); values only ever travel as parameters.
@@ -17,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import product
 
+from graph.claims import claims_of, conflicts, resolve
+from graph.claims import ranks as tier_ranks
 from graph.schema import Schema
 from graph.store import Store
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
@@ -24,21 +32,32 @@ from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 STATEMENTS = {
     "node_props": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
     "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
+    # a resolved fact: every property anew, so one no claim states any more goes
+    "set_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n = row.props",
     # for what the graph does not hold yet (the diff has just looked): no look-up per row
     "create_nodes": "UNWIND $rows AS row CREATE (n:{label} {{{key}: row.key}}) SET n += row.props",
-    "dataset_nodes": "MATCH (n:{label}) WHERE n.dataset = $dataset RETURN n.{key} AS key",
+    # facts a dataset states (`dataset`: how a graph written before `datasets` named it)
+    "dataset_nodes": ("MATCH (n:{label}) WHERE $dataset IN coalesce(n.datasets, [n.dataset]) "
+                      "RETURN n.{key} AS key, properties(n) AS props"),
     "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
     "rel_props": ("UNWIND $rows AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
                   "(b:{end} {{{end_key}: p.end}}) RETURN p.start AS start, p.end AS end, properties(r) AS props"),
     "merge_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                    "MATCH (b:{end} {{{end_key}: row.end}}) MERGE (a)-[r:{type}]->(b) SET r += row.props"),
+    "set_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
+                 "(b:{end} {{{end_key}: row.end}}) SET r = row.props"),
     "create_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                     "MATCH (b:{end} {{{end_key}: row.end}}) CREATE (a)-[r:{type}]->(b) SET r += row.props"),
-    "dataset_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) WHERE r.dataset = $dataset "
-                     "RETURN a.{start_key} AS start, b.{end_key} AS end"),
+    "dataset_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) WHERE $dataset IN coalesce(r.datasets, [r.dataset]) "
+                     "RETURN a.{start_key} AS start, b.{end_key} AS end, properties(r) AS props"),
+    # a node no dataset states, once no relationship is left on it
+    "delete_bare_nodes": ("UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
+                          "WHERE size(coalesce(n.datasets, [])) = 0 AND NOT (n)--() DELETE n"),
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
     "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    # enterprises by an identifying property (credit_code, stock_code: indexed)
+    "firms_by": "UNWIND $rows AS k MATCH (n:Enterprise {{{prop}: k}}) RETURN k AS key, n.name AS name",
     # Segment.outside_producers and .local_producers (schema.yaml), after every load
     # The names in name order (both engines, any history: the same bytes); none is no
     # property, not [] (Neo4j's bulk import cannot write an empty list).
@@ -84,6 +103,8 @@ class Counts:
 class WriteSummary:
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
+    # (type, fact, claims) of the facts this write left with datasets that disagree
+    conflicts: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
 class StoreNames:
@@ -100,36 +121,75 @@ class StoreNames:
         return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
 
 
-def write(store: Store, validation: Validation, schema: Schema, dataset: str, replace: bool = False) -> WriteSummary:
+def write(store: Store, validation: Validation, schema: Schema, dataset: str, replace: bool = False,
+          tier: str = "curated") -> WriteSummary:
+    """Put `dataset`'s claims (of `tier`) on the facts `validation` holds; with `replace`,
+    withdraw its claims on the facts it no longer states."""
+    if tier not in schema.tiers:
+        raise ValueError(f"unknown tier {tier!r}")
+    ranks = tier_ranks(schema.tiers)
     summary = WriteSummary()
-    stale_rels = _stale_relationships(store, validation, schema, dataset) if replace else {}
-    stale_nodes = _stale_nodes(store, validation, schema, dataset) if replace else {}
     created = {}  # label -> keys of the nodes this write creates: they have no relationships yet
     for label, rows in validation.nodes.items():
         ids = node_identifiers(schema, label)
-        new = {key: props | {"dataset": dataset} for key, props in rows.items()}
-        old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(new))}
-        absent, changed = _classify(new, old, summary.nodes.setdefault(label, Counts()))
+        old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(rows))}
+        absent, changed = _claim(rows, old, dataset, tier, ranks, _computed(schema, label),
+                                 summary.nodes.setdefault(label, Counts()), summary.conflicts, label)
         created[label] = set(absent)
-        store.write_batches(statement("create_nodes", **ids), ({"key": k, "props": new[k]} for k in absent))
-        store.write_batches(statement("merge_nodes", **ids), ({"key": k, "props": new[k]} for k in changed))
+        store.write_batches(statement("create_nodes", **ids), ({"key": k, "props": v} for k, v in absent.items()))
+        store.write_batches(statement("set_nodes", **ids), ({"key": k, "props": v} for k, v in changed.items()))
     for rel_key, rows in validation.relationships.items():
         ids = rel_identifiers(schema, rel_key)
-        new = {pair: props | {"dataset": dataset} for pair, props in rows.items()}
         fresh_starts, fresh_ends = created.get(rel_key[1], set()), created.get(rel_key[2], set())
-        pairs = [{"start": s, "end": e} for s, e in sorted(new) if s not in fresh_starts and e not in fresh_ends]
+        pairs = [{"start": s, "end": e} for s, e in sorted(rows) if s not in fresh_starts and e not in fresh_ends]
         old = {(row["start"], row["end"]): row["props"] for row in store.read_batches(statement("rel_props", **ids), pairs)}
-        absent, changed = _classify(new, old, summary.relationships.setdefault(rel_key[0], Counts()))
-        for name, keys in (("create_rels", absent), ("merge_rels", changed)):
-            store.write_batches(statement(name, **ids), ({"start": s, "end": e, "props": new[(s, e)]} for s, e in keys))
-    for rel_key, pairs in stale_rels.items():
-        rows = [{"start": s, "end": e} for s, e in pairs]
-        store.write_batches(statement("delete_rels", **rel_identifiers(schema, rel_key)), rows)
-        summary.relationships.setdefault(rel_key[0], Counts()).deleted += len(rows)
-    for label, keys in stale_nodes.items():
-        store.write_batches(statement("delete_nodes", **node_identifiers(schema, label)), ({"key": k} for k in sorted(keys)))
-        summary.nodes.setdefault(label, Counts()).deleted += len(keys)
+        absent, changed = _claim(rows, old, dataset, tier, ranks, set(),
+                                 summary.relationships.setdefault(rel_key[0], Counts()), summary.conflicts, rel_key[0])
+        for name, facts in (("create_rels", absent), ("set_rels", changed)):
+            store.write_batches(statement(name, **ids), ({"start": s, "end": e, "props": v}
+                                                         for (s, e), v in facts.items()))
+    withdraw(store, schema, dataset, Stated.of(validation), summary, everything=replace)
     return summary
+
+
+@dataclass
+class Stated:
+    """What a dataset states now: node keys per label, relationship ends per type."""
+    nodes: dict[str, set] = field(default_factory=dict)
+    relationships: dict[RelKey, set] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, validation: Validation) -> Stated:
+        return cls().add(validation)
+
+    def add(self, validation: Validation) -> Stated:
+        for label, rows in validation.nodes.items():
+            self.nodes.setdefault(label, set()).update(rows)
+        for rel_key, rows in validation.relationships.items():
+            self.relationships.setdefault(rel_key, set()).update(rows)
+        return self
+
+
+def withdraw(store: Store, schema: Schema, dataset: str, stated: Stated, summary: WriteSummary,
+             everything: bool) -> None:
+    """Take `dataset`'s claims off the facts it no longer states: with `everything`
+    (`--replace`) all of them; otherwise its single-valued links (所属产业链, 上级环节,
+    所在园区 …) of the nodes it states again, so a corrected link replaces the old one."""
+    ranks = tier_ranks(schema.tiers)
+    for rel_key, facts in _stale_relationships(store, schema, dataset, stated, everything).items():
+        ids, counts = rel_identifiers(schema, rel_key), summary.relationships.setdefault(rel_key[0], Counts())
+        kept, gone = _withdraw(facts, dataset, ranks, set(), counts)
+        store.write_batches(statement("set_rels", **ids), ({"start": s, "end": e, "props": v} for (s, e), v in kept.items()))
+        store.write_batches(statement("delete_rels", **ids), ({"start": s, "end": e} for s, e in gone))
+    if not everything:
+        return
+    for label, facts in _stale_nodes(store, schema, dataset, stated).items():
+        ids, counts = node_identifiers(schema, label), summary.nodes.setdefault(label, Counts())
+        kept, gone = _withdraw(facts, dataset, ranks, _computed(schema, label), counts)
+        store.write_batches(statement("set_nodes", **ids), ({"key": k, "props": v} for k, v in kept.items()))
+        bare = ({"key": k, "props": {schema.nodes[label].key: k, "datasets": []}} for k in gone)
+        store.write_batches(statement("set_nodes", **ids), bare)  # no one states it: kept only while linked
+        store.write_batches(statement("delete_bare_nodes", **ids), ({"key": k} for k in sorted(gone)))
 
 
 def count_producers(store: Store) -> None:
@@ -140,39 +200,95 @@ def count_producers(store: Store) -> None:
     store.write(statement("count_producers"))
 
 
-def _classify(new: dict, old: dict, counts: Counts) -> tuple[list, list]:
-    """Count created / updated / unchanged; return the keys to create and those to update."""
-    absent, changed = [], []
-    for key, props in new.items():
+def _claim(rows: dict, old: dict, dataset: str, tier: str, ranks: dict[str, int], computed: set[str],
+           counts: Counts, noted: list, kind: str) -> tuple[dict, dict]:
+    """Put `dataset`'s claim on each fact of `rows`; count created / updated / unchanged,
+    note the facts whose datasets disagree; return the resolved properties of the facts
+    to create and of those to update."""
+    absent, changed = {}, {}
+    for key, props in rows.items():
         before = old.get(key)
+        claims = claims_of(before)
+        claim = {"tier": tier, "props": {k: v for k, v in props.items() if v is not None}}
+        mine = claims.get(dataset)
+        if mine is None or {k: mine[k] for k in ("tier", "props")} != claim:  # a new statement: the newest
+            others = max((c["seq"] for name, c in claims.items() if name != dataset), default=0)
+            claims[dataset] = claim | {"seq": max(others + 1, mine["seq"] if mine else 0)}
+        resolved = resolve(claims, ranks)
+        if len(claims) > 1 and conflicts(claims):
+            noted.append((kind, " → ".join(key) if isinstance(key, tuple) else key, claims))
         if before is None:
-            absent.append(key)
-        elif any(before.get(name) != value for name, value in props.items()):
-            changed.append(key)
+            absent[key] = resolved
+        elif _shown(before, computed) != resolved:
+            changed[key] = resolved
     counts.created += len(absent)
     counts.updated += len(changed)
-    counts.unchanged += len(new) - len(absent) - len(changed)
+    counts.unchanged += len(rows) - len(absent) - len(changed)
     return absent, changed
 
 
-def _stale_nodes(store: Store, validation: Validation, schema: Schema, dataset: str) -> dict[str, set[str]]:
+def _withdraw(facts: dict, dataset: str, ranks: dict[str, int], computed: set[str],
+              counts: Counts) -> tuple[dict, list]:
+    """Take `dataset`'s claim off each fact (key -> properties): the resolved properties
+    of those other datasets still state, and the keys no dataset states any more."""
+    kept, gone = {}, []
+    for key, props in facts.items():
+        claims = claims_of(props)
+        claims.pop(dataset, None)
+        if claims:
+            kept[key] = resolve(claims, ranks)
+            counts.updated += _shown(props, computed) != kept[key]
+        else:
+            gone.append(key)
+    counts.deleted += len(gone)
+    return kept, gone
+
+
+def _shown(props: dict, computed: set[str]) -> dict:
+    """A fact's properties as the graph holds them, without those the writer computes."""
+    return {k: v for k, v in props.items() if k not in computed}
+
+
+def _computed(schema: Schema, label: str) -> set[str]:
+    """Properties kept by the writer after a load (no column): not part of any claim."""
+    node = schema.nodes[label]
+    return {name for name, spec in node.properties.items() if not spec.column and name != node.key}
+
+
+def _stale_nodes(store: Store, schema: Schema, dataset: str, stated: Stated) -> dict[str, dict]:
+    """label -> key -> properties of the nodes `dataset` states in the graph and no longer will."""
     stale = {}
     for label in schema.nodes:
         query = statement("dataset_nodes", **node_identifiers(schema, label))
-        keys = {row["key"] for row in store.read(query, {"dataset": dataset})}
-        if gone := keys - set(validation.nodes.get(label, {})):
+        keys = stated.nodes.get(label, set())
+        if gone := {row["key"]: row["props"] for row in store.read(query, {"dataset": dataset}) if row["key"] not in keys}:
             stale[label] = gone
     return stale
 
 
-def _stale_relationships(store: Store, validation: Validation, schema: Schema,
-                         dataset: str) -> dict[RelKey, set[tuple[str, str]]]:
+def _stale_relationships(store: Store, schema: Schema, dataset: str, stated: Stated,
+                         everything: bool) -> dict[RelKey, dict]:
+    """(type, start, end) -> (start key, end key) -> properties of the relationships
+    `dataset` states in the graph and no longer will: all of them, or (not `everything`)
+    the single-valued links of the nodes it states again."""
+    restating = {}  # rel key -> (which end is the node, its label) of a single-valued link
+    for label, node in schema.nodes.items():
+        for rel_type, link in node.links.items():
+            if not link.list:
+                restating[(rel_type, label, link.to) if link.to else (rel_type, link.from_, label)] = (
+                    0 if link.to else 1, label)
     stale = {}
     for rel_type, rel in schema.relationships.items():
         for start, end in product(rel.start, rel.end):
             rel_key = (rel_type, start, end)
+            if not everything and rel_key not in restating:
+                continue
+            side, label = restating.get(rel_key, (0, start))
+            restated = stated.nodes.get(label, set())
+            pairs = stated.relationships.get(rel_key, set())
             query = statement("dataset_rels", **rel_identifiers(schema, rel_key))
-            pairs = {(row["start"], row["end"]) for row in store.read(query, {"dataset": dataset})}
-            if gone := pairs - set(validation.relationships.get(rel_key, {})):
+            if gone := {(row["start"], row["end"]): row["props"] for row in store.read(query, {"dataset": dataset})
+                        if (row["start"], row["end"]) not in pairs
+                        and (everything or (row["start"], row["end"])[side] in restated)}:
                 stale[rel_key] = gone
     return stale

@@ -59,11 +59,11 @@ def test_a_synthetic_city_loads_with_the_directory_on_top(store, tmp_path):
     city = made.cities[1]
     assert load([city], store).changed and not load([city], store).changed  # loading twice changes nothing
     facts = store.read(
-        "MATCH (n) WHERE n.dataset = $d OPTIONAL MATCH (n)-[c:CITED_IN]->(:Source {id: '合成数据'}) "
+        "MATCH (n) WHERE $d IN n.datasets OPTIONAL MATCH (n)-[c:CITED_IN]->(:Source {id: '合成数据'}) "
         "RETURN count(n) AS n, count(CASE WHEN n.illustrative THEN 1 END) AS shown, count(c) AS cited",
         {"d": city.name})[0]
     assert facts["n"] > 130 and facts["shown"] == facts["cited"] == facts["n"] - 1  # every fact but the source
-    links = store.read("MATCH ()-[r]->() WHERE r.dataset = $d AND type(r) <> 'CITED_IN' RETURN count(r) AS n, "
+    links = store.read("MATCH ()-[r]->() WHERE $d IN r.datasets AND type(r) <> 'CITED_IN' RETURN count(r) AS n, "
                        "count(CASE WHEN r.illustrative THEN 1 END) AS shown", {"d": city.name})[0]
     assert links["n"] > 200 and links["shown"] == links["n"]
     locals_ = store.read("MATCH (e:Enterprise {local: true}) RETURN collect(e.region) AS regions")[0]["regions"]
@@ -111,7 +111,7 @@ def test_skip_bad_writes_the_good_rows_and_lists_every_bad_one(city, tmp_path):
     bad = _rows(rejects)
     bad_directory_rows = {r["行号"] for r in bad if r["文件"].endswith("企业名录.csv")}
     assert len(bad_directory_rows) == made.bad_rows and all(r["原因"] for r in bad)
-    imported = city.read("MATCH (e:Enterprise {dataset: '企业名录'}) RETURN count(e) AS n")[0]["n"]
+    imported = city.read("MATCH (e:Enterprise) WHERE '企业名录' IN e.datasets RETURN count(e) AS n")[0]["n"]
     assert imported == 3000 - made.bad_rows
     assert result.rejected == len({(r["文件"], r["行号"]) for r in bad})
     assert not [r for r in bad if "「」" in r["原因"]]  # an empty name is empty, not a repeat of another
@@ -126,7 +126,7 @@ def test_import_is_idempotent_and_chunking_does_not_matter(city, tmp_path):
     first = import_directory([made.directory, made.supplies], city, chunk_rows=400)
     once = graph_hash(city)
     in_graph = {row["type"]: row["n"] for row in city.read(
-        "MATCH (:Enterprise {dataset: '企业名录'})-[r]->() RETURN type(r) AS type, count(r) AS n")}
+        "MATCH (e:Enterprise)-[r]->() WHERE '企业名录' IN e.datasets RETURN type(r) AS type, count(r) AS n")}
     # every chunk's write is counted, the last one too (it runs beside the next chunk's checks)
     assert first.counts["Enterprise"].created == 1500
     assert {t: first.counts[t].created for t in in_graph} == in_graph
@@ -152,7 +152,7 @@ def test_xlsx_directory(city, tmp_path):
     book.save(tmp_path / "名录.xlsx")
     result = import_directory([tmp_path / "名录.xlsx"], city, chunk_rows=128)
     assert result.rows == 300
-    assert city.read("MATCH (e:Enterprise {dataset: '名录'}) RETURN count(e) AS n")[0]["n"] == 300
+    assert city.read("MATCH (e:Enterprise) WHERE '名录' IN e.datasets RETURN count(e) AS n")[0]["n"] == 300
 
 
 def test_cli_import_with_progress_and_rejects(cli_env, tmp_path):
@@ -282,7 +282,7 @@ def test_mapping_tables_in_any_encoding_extend_the_default(city, tmp_path):
     extra = tmp_path / "映射.csv"
     extra.write_bytes("字段,匹配,环节名称,说明\n行业名称,塑料薄膜,隔膜,Excel 另存的 GB18030\n".encode("gb18030"))
     assert import_directory([directory], city, mappings=[MAPPING, extra]).unmapped == 0
-    linked = city.read("MATCH (e:Enterprise)-[o:OPERATES_IN]->(:Segment {name: '隔膜'}) WHERE e.dataset = '名录' "
+    linked = city.read("MATCH (e:Enterprise)-[o:OPERATES_IN]->(:Segment {name: '隔膜'}) WHERE '名录' IN e.datasets "
                        "RETURN e.name AS firm, o.product AS product ORDER BY firm")
     assert linked == [{"firm": "薄膜甲有限公司", "product": "行业 塑料薄膜制造"},
                       {"firm": "隔膜乙有限公司", "product": "湿法隔膜"}]

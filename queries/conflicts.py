@@ -1,0 +1,42 @@
+"""来源冲突: where the datasets that state a fact disagree, and which statement the graph shows."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from graph import Store, load_schema
+from graph.claims import conflicts, precedence, ranks
+from queries import read
+from queries.result import Result
+
+COLUMNS = ["类型", "事实", "属性", "各数据集的说法", "采用"]
+
+
+def conflict_table(facts: list[tuple[str, str, dict]]) -> pd.DataFrame:
+    """(type, fact, claims) -> a row per property the datasets disagree on: what each one
+    says, and whose statement the graph shows."""
+    rank = ranks(load_schema().tiers)
+    rows = []
+    for kind, fact, claims in facts:
+        order = precedence(claims, rank)
+        rows += [{"类型": kind, "事实": fact, "属性": prop,
+                  "各数据集的说法": "；".join(f"{d}：{_text(v)}" for d, v in sorted(stated.items())),
+                  "采用": next(d for d in order if d in stated)} for prop, stated in conflicts(claims).items()]
+    return pd.DataFrame(rows, columns=COLUMNS).sort_values(["类型", "事实", "属性"]).reset_index(drop=True)
+
+
+def source_conflicts(store: Store) -> Result:
+    table = conflict_table([(row["kind"], row["fact"], json.loads(row["claims"])) for row in read(store, "conflicts")])
+    return Result("来源冲突", {"来源冲突": table}, {"冲突数": len(table), "涉及事实数": table["事实"].nunique()})
+
+
+def _text(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
