@@ -119,6 +119,10 @@ class Neo4jStore(Store):
                     "只读操作不允许写入图数据库 / this path is read-only: writes are refused") from e
             raise QueryError(f"查询失败 / query failed: {e.message}") from e
         except (DriverError, Neo4jError) as e:
+            if getattr(e, "code", None) and "OutOfMemory" in e.code:  # a load is one transaction, held in the heap
+                raise QueryError("Neo4j 事务超出内存上限，未写入任何数据：请调大 CHAINKG_NEO4J_HEAP，或用 export-neo4j 与 "
+                                 "db import 导入特大名录 / the transaction exceeds Neo4j's memory limit, nothing was "
+                                 "written: raise CHAINKG_NEO4J_HEAP, or use export-neo4j and db import") from e
             raise StoreUnavailable(
                 f"Neo4j {self.address} 不可用：{_cause(e)} / Neo4j at {self.address} is unavailable: {_cause(e)}"
             ) from e

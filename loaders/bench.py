@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph import Settings, Store, connect, local_server
+from graph import ChainKGError, Settings, Store, connect, local_server
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
 from loaders.synth import synthesize
@@ -133,7 +133,8 @@ def _timed_import(path: Path, env: dict) -> dict:
         peak = max(peak, _vm(child.pid, "VmHWM"))
         time.sleep(0.1)
     if child.returncode:
-        raise RuntimeError(f"import failed: {child.stderr.read().decode(errors='replace')[-1000:]}")
+        said = [line for line in child.stderr.read().decode(errors="replace").splitlines() if line.strip()]
+        raise ChainKGError(f"基准测试的导入失败 / the benchmark's import failed: {said[-1] if said else child.returncode}")
     wall = time.monotonic() - started
     report = json.loads(child.stdout.read())
     return {**{k: report[k] for k in RATE}, "wall_seconds": round(wall, 2), "peak_memory_mb": round(peak / 1024)}
