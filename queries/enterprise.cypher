@@ -12,6 +12,6 @@ RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.local, fal
        [(e)-[:LEADS]->(c:Chain) | c.name] AS leads,
        [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS supplies_local,
        [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS pipeline,
-       coalesce(e.illustrative, false) AS illustrative,
+       coalesce(e.illustrative, false) AS illustrative, coalesce(e.datasets, []) AS datasets, e.claims AS claims,
        [(e)-[:CITED_IN]->(src:Source) | src.id] AS sources
 ORDER BY name

@@ -10,11 +10,12 @@ import json
 import shutil
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from graph import connect
 from loaders.load import BUNDLED_DATASET
 from loaders.synth import DIRECTORY_COLUMNS
-from tests.conftest import run_cli
+from tests.conftest import PROJECT_DIR, run_cli, use_env
 
 JINCHUAN = "金川集团股份有限公司"
 
@@ -72,7 +73,7 @@ def test_a_directory_never_overrides_the_citys_own_tables(cli_env, tmp_path):
         {"企业名称": JINCHUAN, "省份": "甘肃省", "城市": "金昌市", "行业代码": "C3213", "行业名称": "镍钴冶炼",
          "主营产品": "电解镍", "是否上市": "否", "注册资本（万元）": "2000000", "企业标签": "高新"}])
     done = run_cli("import-directory", str(directory), env=cli_env, check=True)  # no --local-city
-    assert "来源冲突" in done.stderr and "是否本地企业" not in done.stderr  # said in the schema's words
+    assert "来源冲突" in done.stderr and "是否本地企业" in done.stderr  # in the words of the tables
     after = _cypher(cli_env, "MATCH (e:Enterprise {name: $n}) RETURN e {.*} AS e", n=JINCHUAN)[0]["e"]
     for prop in ("local", "tags", "credit_code", "aliases", "region"):
         assert after[prop] == firm[0]["e"][prop], prop
@@ -80,7 +81,7 @@ def test_a_directory_never_overrides_the_citys_own_tables(cli_env, tmp_path):
     assert sorted(after["datasets"]) == ["商业名录", "金昌市"]
     assert _gaps(cli_env) == gaps
     listed = json.loads(run_cli("conflicts", "--json", env=cli_env, check=True).stdout)["来源冲突"]
-    local = next(row for row in listed if row["事实"] == JINCHUAN and row["属性"] == "local")
+    local = next(row for row in listed if row["事实"] == JINCHUAN and row["属性"] == "是否本地企业")
     assert local["采用"] == "金昌市" and "商业名录：否" in local["各数据集的说法"]
 
 
@@ -160,3 +161,18 @@ def test_full_and_short_names_of_one_firm_are_one_enterprise(cli_env, tmp_path):
     assert len(firms) == len(set(firms)) and "恩捷股份" in firms
     resolved = run_cli("supply-rate", "--enterprise", "云南恩捷新材料股份有限公司", env=cli_env)
     assert "恩捷股份" in resolved.stdout
+
+
+def test_the_enterprise_page_notes_where_datasets_disagree(cli_env, monkeypatch, tmp_path):
+    run_cli("load", env=cli_env, check=True)
+    directory = _directory(tmp_path / "商业名录.csv", [
+        {"企业名称": JINCHUAN, "省份": "甘肃省", "城市": "金昌市", "主营产品": "电解镍", "是否上市": "否"}])
+    run_cli("import-directory", str(directory), env=cli_env, check=True)
+    use_env(monkeypatch, cli_env)
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at = at.switch_page("ui/enterprises.py").run()
+    at.text_input(key="enterprises-text").input("金川集团").run()
+    assert not at.exception
+    assert any("来源冲突" in w.value for w in at.warning)
+    shown = at.table[1].value.to_dict("records")
+    assert {"属性": "是否本地企业", "各数据集的说法": "商业名录：否；金昌市：是", "采用": "金昌市"} in shown

@@ -30,6 +30,9 @@ st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以�
 
 files = st.file_uploader("上传数据", type=["xlsx", "csv"], accept_multiple_files=True)
 dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
+mode = st.radio("加载方式", ["追加", "替换"], horizontal=True,
+                help="追加：写入本次文件中的内容，同名数据集以前加载、本次未列的内容保留。"
+                     "替换：本数据集以前加载、本次文件已不再列出的内容撤回（其他数据集的内容不受影响）。")
 
 
 def show_problems(problems) -> None:
@@ -68,7 +71,7 @@ if files:
             st.success("校验通过：" + "，".join(f"{t} {n} 行" for t, n in result.rows_read.items()))
             if st.button("确认加载", type="primary"):
                 try:
-                    loaded = load(paths, store(), dataset=dataset or None)
+                    loaded = load(paths, store(), dataset=dataset or None, replace=mode == "替换")
                 except InvalidDataset as e:
                     st.error(str(e))
                     show_problems(e.problems)
@@ -77,7 +80,8 @@ if files:
                 else:
                     st.cache_data.clear()
                     audit.record("加载数据", user, {"数据集": loaded.dataset, "文件": [f.name for f in files],
-                                                  "读取行数": loaded.rows_read, "有变化": loaded.changed}, origin())
+                                                  "读取行数": loaded.rows_read, "有变化": loaded.changed,
+                                                  "替换": mode == "替换"}, origin())
                     st.success(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。")
                     st.dataframe(pd.DataFrame([
                         {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}

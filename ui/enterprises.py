@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+
+from queries.conflicts import conflict_table
 
 from ui.common import analysis, profile, show_sources, show_table
 from ui.search import pick_enterprise
@@ -17,7 +21,12 @@ if enterprise:
              "企业标签": "、".join(p["tags"]), "链主企业": "、".join(p["leads"]),
              "所在环节": "、".join(p["segments"]), "配套本地企业": "、".join(p["supplies_local"]),
              "参与项目": "、".join(p["pipeline"])}
+    facts["数据集"] = "、".join(p["datasets"])
     st.table({"信息": list(facts), "内容": [v or "—" for v in facts.values()]})
+    disagree = conflict_table([("Enterprise", enterprise, json.loads(p["claims"]))]) if p["claims"] else None
+    if disagree is not None and len(disagree):
+        st.warning("来源冲突：以下信息各数据集说法不一，表中采用整理表（其次为最新）的说法。")
+        st.table(disagree[["属性", "各数据集的说法", "采用"]])
     show_sources(p["sources"])
     st.markdown("**配套关系（1 跳）**")
     show_table(analysis("relations", enterprise, 1).table, key="ent-relations")
