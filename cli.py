@@ -374,6 +374,9 @@ def import_directory_command(paths, dataset, mappings, mapping_only, local_city,
         click.echo(f"同一企业 / merged: {Path(file).name} 第{row}行「{name}」并入「{into}」（依据{by}）", err=True)
     if len(result.merges) > 20:
         click.echo(f"…另有 {len(result.merges) - 20} 家 / {len(result.merges) - 20} more merged", err=True)
+    for file, row, name, firm in result.near_misses[:20]:
+        click.echo(f"名称相近、未合并 / near miss, not merged: {Path(file).name} 第{row}行「{name}」与「{firm}」"
+                   "（若为同一企业，请补统一社会信用代码、股票代码或别名）", err=True)
     if skip_bad:
         click.echo(f"错误行 / bad rows: {result.rejected:,} -> {rejects}")
     _print([{"类型 / type": name, "新增 / created": c.created, "更新 / updated": c.updated,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,6 +42,10 @@ from loaders.validate import Problem, Validation, validate
 from loaders.write import Counts, Stated, StoreNames, WriteSummary, count_producers, statement, withdraw, write
 
 CHUNK_ROWS = 20_000
+# what a firm's name says besides the firm: its legal form, and the province it starts with
+LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团股份|集团|股份|公司|厂)+$")
+PROVINCE_PREFIX = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东"
+                             r"|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(省|市|自治区)?")
 IDENTIFIERS = (("credit_code", "统一社会信用代码"), ("stock_code", "股票代码"))  # graph property, directory column
 ALIAS_COLUMNS = ("别名", "简称")
 OPERATES_IN = ("OPERATES_IN", "Enterprise", "Segment")
@@ -109,6 +114,7 @@ class ImportResult:
     counts: dict[str, Counts] = field(default_factory=dict)
     conflicts: list[tuple[str, str, dict]] = field(default_factory=list)  # as WriteSummary's
     merges: list[tuple[str, int, str, str, str]] = field(default_factory=list)  # file, row, name, into, by
+    near_misses: list[tuple[str, int, str, str]] = field(default_factory=list)  # file, row, name, a similar firm
 
     @property
     def rows_per_second(self) -> float:
@@ -117,7 +123,9 @@ class ImportResult:
     def to_dict(self) -> dict:
         return {"rows": self.rows, "rejected": self.rejected, "unmapped": self.unmapped, "conflicts": len(self.conflicts),
                 "merged": [{"文件": f, "行号": n, "名录名称": name, "并入": into, "依据": by}
-                           for f, n, name, into, by in self.merges], "seconds": round(self.seconds, 2),
+                           for f, n, name, into, by in self.merges],
+                "near_misses": [{"文件": f, "行号": n, "名录名称": name, "相近企业": firm}
+                                for f, n, name, firm in self.near_misses], "seconds": round(self.seconds, 2),
                 "rows_per_second": round(self.rows_per_second), "counts": {k: asdict(v) for k, v in self.counts.items()}}
 
 
@@ -133,6 +141,7 @@ class _Names:
         self.files: list[str] = []
         self.first: dict[str, int] = {}
         self.bad: set[str] = set()  # names whose first row was bad
+        self._stems = {stem(n): n for n in (row["name"] for row in store.read(statement("curated_firms"))) if len(stem(n)) >= 2}
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
         known = {k for k in keys if k in self.first and k not in self.bad} if label == "Enterprise" else set()
@@ -159,6 +168,19 @@ class _Names:
                     self._aliases.setdefault(name, by)
                     break
         return found
+
+    def near_misses(self, rows: list[dict], numbers: list[int], merged: dict) -> list[tuple[int, str, str]]:
+        """(row, its name, a curated firm's name) where the names share a stem but nothing
+        identified them as one firm: not merged, said so a user can add a code or alias."""
+        misses = []
+        for number, row in zip(numbers, rows):
+            name = row.get("企业名称", "")
+            if number in merged or name in self._stems.values():
+                continue
+            own = stem(name)
+            if len(own) >= 2:
+                misses += [(number, name, firm) for s, firm in self._stems.items() if firm != name and (s in own or own in s)]
+        return misses
 
     def repeated(self, file: str, names, numbers: list[int]) -> list[Problem]:
         """Enterprises named in an earlier chunk (repeats inside a chunk are the validator's)."""
@@ -190,6 +212,11 @@ def file_kind(path: Path) -> str:
         return "supplies"
     raise UnreadableFile(str(path), f"既不是企业名录（需含 {'、'.join(DIRECTORY_COLUMNS)}）也不是配套关系表",
                          "neither a directory nor a supply-relations file")
+
+
+def stem(name: str) -> str:
+    """A firm's name without its legal form and leading province: 云南恩捷新材料股份有限公司 -> 恩捷新材料."""
+    return PROVINCE_PREFIX.sub("", LEGAL_FORMS.sub("", name.strip()))
 
 
 def is_directory_file(path: Path) -> bool:
@@ -329,6 +356,8 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
             for numbers, frame in _chunks(path, chunk_rows):
                 merged = names.match_firms(records(frame), numbers) if kind == "directory" else {}
                 result.merges += [(file, n, frame.iloc[n - numbers[0]]["企业名称"], *merged[n]) for n in sorted(merged)]
+                if kind == "directory":
+                    result.near_misses += [(file, *miss) for miss in names.near_misses(records(frame), numbers, merged)]
 
                 def check(rows: list[int]) -> Validation:
                     part = frame.iloc[[n - numbers[0] for n in rows]] if len(rows) < len(frame) else frame

@@ -56,6 +56,8 @@ STATEMENTS = {
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
     "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    # enterprises a curated table states: the names a directory's near misses are told against
+    "curated_firms": "MATCH (e:Enterprise) WHERE e.claims CONTAINS '\"tier\":\"curated\"' RETURN e.name AS name",
     # enterprises by an identifying property (credit_code, stock_code: indexed)
     "firms_by": "UNWIND $rows AS k MATCH (n:Enterprise {{{prop}: k}}) RETURN k AS key, n.name AS name",
     # Segment.outside_producers and .local_producers (schema.yaml), after every load

@@ -161,6 +161,10 @@ def test_full_and_short_names_of_one_firm_are_one_enterprise(cli_env, tmp_path):
     assert len(firms) == len(set(firms)) and "恩捷股份" in firms
     resolved = run_cli("supply-rate", "--enterprise", "云南恩捷新材料股份有限公司", env=cli_env)
     assert "恩捷股份" in resolved.stdout
+    similar = _directory(tmp_path / "另一名录.csv", [
+        {"企业名称": "江西星源材质科技有限公司", "省份": "江西省", "城市": "赣州市", "主营产品": "湿法隔膜", "是否上市": "否"}])
+    done = run_cli("import-directory", str(similar), env=cli_env, check=True)  # no code: not one firm, but said
+    assert "名称相近、未合并" in done.stderr and "「江西星源材质科技有限公司」与「星源材质」" in done.stderr
 
 
 def test_the_enterprise_page_notes_where_datasets_disagree(cli_env, monkeypatch, tmp_path):
