@@ -189,7 +189,7 @@ def withdraw(store: Store, schema: Schema, dataset: str, stated: Stated, summary
         ids, counts = node_identifiers(schema, label), summary.nodes.setdefault(label, Counts())
         kept, gone = _withdraw(facts, dataset, ranks, _computed(schema, label), counts)
         store.write_batches(statement("set_nodes", **ids), ({"key": k, "props": v} for k, v in kept.items()))
-        bare = ({"key": k, "props": {schema.nodes[label].key: k, "datasets": []}} for k in gone)
+        bare = ({"key": k, "props": {schema.nodes[label].key: k}} for k in gone)
         store.write_batches(statement("set_nodes", **ids), bare)  # no one states it: kept only while linked
         store.write_batches(statement("delete_bare_nodes", **ids), ({"key": k} for k in sorted(gone)))
 

@@ -9,6 +9,7 @@ import pandas as pd
 from graph import Store, load_schema
 from graph.claims import conflicts, precedence, ranks
 from queries import read
+from queries.export import cell_text
 from queries.result import Result
 
 COLUMNS = ["类型", "事实", "属性", "各数据集的说法", "采用"]
@@ -24,7 +25,7 @@ def conflict_table(facts: list[tuple[str, str, dict]]) -> pd.DataFrame:
         order = precedence(claims, rank)
         kind_name, headers = _words(schema, kind)
         rows += [{"类型": kind_name, "事实": fact, "属性": headers.get(prop.removesuffix("_text").removesuffix("_unit"), prop),
-                  "各数据集的说法": "；".join(f"{d}：{_text(v)}" for d, v in sorted(stated.items())),
+                  "各数据集的说法": "；".join(f"{d}：{cell_text(v)}" for d, v in sorted(stated.items())),
                   "采用": next(d for d in order if d in stated)} for prop, stated in conflicts(claims).items()]
     return pd.DataFrame(rows, columns=COLUMNS).sort_values(["类型", "事实", "属性"]).reset_index(drop=True)
 
@@ -41,13 +42,3 @@ def _words(schema, kind: str) -> tuple[str, dict[str, str]]:
         return node.table or kind, {p: spec.column for p, spec in node.properties.items() if spec.column}
     rel = schema.relationships[kind]
     return rel.description.split(" / ")[0], {p: spec.column for p, spec in rel.properties.items() if spec.column}
-
-
-def _text(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return str(value)
