@@ -382,7 +382,8 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
                     names.add(file, frame["企业名称"], numbers, bad)
                     mapped = {start for start, _ in validation.relationships.get(OPERATES_IN, {})}
                     result.unmapped += len(set(validation.nodes.get("Enterprise", {})) - mapped)
-                stated.add(validation)
+                if replace:  # every key and pair of the import, kept only when needed
+                    stated.add(validation)
                 if not problems and not dry_run:  # once a row is bad without skip_bad, the rest is only checked
                     _add(result, written)
                     written = writer.submit(write, unit, validation, schema, dataset, tier="directory")
