@@ -12,6 +12,7 @@ import json
 DATASETS, CLAIMS = "datasets", "claims"
 OWNERSHIP = frozenset({DATASETS, CLAIMS, "dataset"})  # kept by the writer, not stated by anyone
 PROVENANCE = frozenset({"source", "quote", "source_row", "illustrative"})  # where, not what
+CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # one text per value
 
 
 def claims_of(props: dict | None) -> dict:
@@ -49,8 +50,7 @@ def resolve(claims: dict, ranks: dict[str, int]) -> dict:
     if sources:
         props["source"] = list(dict.fromkeys(sources))
     if claims:
-        props |= {DATASETS: sorted(claims), CLAIMS: json.dumps(claims, ensure_ascii=False, sort_keys=True,
-                                                                separators=(",", ":"))}
+        props |= {DATASETS: sorted(claims), CLAIMS: CANONICAL.encode(claims)}
     return props
 
 
