@@ -34,7 +34,8 @@ class Neo4jServer(LocalServer):
     def __init__(self, data_dir: Path, port: int, heap: str, page_cache: str, browser_port: int = 0):
         super().__init__(data_dir, port)
         self.heap, self.page_cache, self.browser_port = heap, page_cache, browser_port
-        self._ready_file = self.data_dir / "ready"  # written by the launcher once the password is set
+        self._ready_file = self.data_dir / "ready"  # the launcher's pid, once the password is set
+        self._log_start = 0  # where this start's lines begin in the launcher's log
 
     @property
     def uri(self) -> str:
@@ -71,14 +72,17 @@ class Neo4jServer(LocalServer):
         command = [*self._java(), MAIN_CLASS, str(self.data_dir), str(self.port),
                    str(size_in_bytes(self.page_cache)), str(self._password_file), str(self.browser_port)]
         self.password()  # the launcher reads it from the file
-        self._ready_file.unlink(missing_ok=True)  # one left by a killed server
+        self._log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         with open(self.log_file, "ab") as log:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                        start_new_session=True)
         self._pid_file.write_text(str(process.pid))
 
     def _answers(self) -> bool:
-        if not self._ready_file.exists():  # starting: a sign-in now would count as a failed one
+        try:  # before the launcher names itself ready, a sign-in would count as a failed one
+            if int(self._ready_file.read_text()) != self._read_pid():
+                return False
+        except (OSError, ValueError):
             return False
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password()), connection_timeout=2) as driver:
@@ -88,8 +92,12 @@ class Neo4jServer(LocalServer):
             return False
 
     def _failure(self, log_tail: str) -> str:
+        """The cause, from what the launcher logged since this start (a Java stack trace
+        names it above its last lines) and from the end of Neo4j's own log."""
         debug = self.data_dir / "logs" / "debug.log"
-        text = log_tail + (debug.read_text(errors="replace")[-4000:] if debug.exists() else "")
+        with open(self.log_file, "rb") as log:
+            log.seek(self._log_start)
+            text = log.read().decode(errors="replace") + (debug.read_text(errors="replace")[-4000:] if debug.exists() else "")
         if "FileLockException" in text or "locked by another process" in text:
             return (f"数据目录 {self.data_dir} 正被另一个进程使用（store_lock），请先停止它 / the data directory "
                     f"is locked by another process (store_lock); stop that process first")

@@ -157,7 +157,7 @@ class _Names:
         known = {}
         for prop, column in IDENTIFIERS:
             values = sorted({r.get(column, "") for r in rows} - {""})
-            query = statement("firms_by", prop=prop)
+            query = statement("firms_by", label="Enterprise", key=prop)
             known[column] = {row["key"]: row["name"] for row in self.graph.store.read_batches(query, values)} if values else {}
         found = {}
         for number, row in zip(numbers, rows):

@@ -59,7 +59,7 @@ STATEMENTS = {
     # enterprises a curated table states: the names a directory's near misses are told against
     "curated_firms": "MATCH (e:Enterprise) WHERE e.claims CONTAINS '\"tier\":\"curated\"' RETURN e.name AS name",
     # enterprises by an identifying property (credit_code, stock_code: indexed)
-    "firms_by": "UNWIND $rows AS k MATCH (n:Enterprise {{{prop}: k}}) RETURN k AS key, n.name AS name",
+    "firms_by": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, n.name AS name",
     # Segment.outside_producers and .local_producers (schema.yaml), after every load
     # The names in name order (both engines, any history: the same bytes); none is no
     # property, not [] (Neo4j's bulk import cannot write an empty list).

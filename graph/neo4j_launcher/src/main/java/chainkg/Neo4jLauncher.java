@@ -27,9 +27,9 @@ import org.neo4j.graphdb.QueryExecutionException;
  * from a file (never the command line, which every local user can see) and set through the
  * system database on every start, so the file is always the truth. With BROWSER_PORT,
  * Neo4j Browser's static files (from the neo4j-browser jar) are served on 127.0.0.1 too:
- * an embedded DBMS has no HTTP server of its own. The file HOME/ready exists while the
- * server answers with that password: polling before it would count as failed sign-ins
- * and lock the user out. Shuts down cleanly on SIGTERM.
+ * an embedded DBMS has no HTTP server of its own. The file HOME/ready holds this
+ * process's pid once the server answers with that password: polling before would count
+ * as failed sign-ins and lock the user out. Shuts down cleanly on SIGTERM.
  */
 public final class Neo4jLauncher {
     public static void main(String[] args) {
@@ -48,7 +48,7 @@ public final class Neo4jLauncher {
         String password = Files.readString(Path.of(args[3]), StandardCharsets.UTF_8).strip();
         int browserPort = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Path ready = home.resolve("ready");
-        Files.deleteIfExists(ready);
+        String pid = Long.toString(ProcessHandle.current().pid());
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -58,9 +58,11 @@ public final class Neo4jLauncher {
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                Files.deleteIfExists(ready);
+                if (Files.exists(ready) && Files.readString(ready).strip().equals(pid)) {
+                    Files.delete(ready);
+                }
             } catch (IOException e) {
-                // the next start deletes it
+                // a stale file names another pid: never taken for this server's
             }
             dbms.shutdown();
         }, "chainkg-neo4j-shutdown"));
@@ -72,7 +74,7 @@ public final class Neo4jLauncher {
                 throw e;
             }
         }
-        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+        Files.writeString(ready, pid);
         if (browserPort > 0) {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", browserPort), 0);
             http.createContext("/", Neo4jLauncher::serveBrowser);
