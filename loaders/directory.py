@@ -162,7 +162,8 @@ class _Names:
         found = {}
         for number, row in zip(numbers, rows):
             name = row.get("企业名称", "")
-            for column, by in (*((c, known[c].get(row.get(c, ""))) for _, c in IDENTIFIERS), ("别名", self._aliases.get(name))):
+            matches = [(column, known[column].get(row.get(column, ""))) for _, column in IDENTIFIERS]
+            for column, by in [*matches, ("别名", self._aliases.get(name))]:
                 if by and by != name:
                     found[number] = (by, column)
                     self._aliases.setdefault(name, by)
@@ -354,10 +355,12 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
         for path, kind in files:
             file = str(path)
             for numbers, frame in _chunks(path, chunk_rows):
-                merged = names.match_firms(records(frame), numbers) if kind == "directory" else {}
-                result.merges += [(file, n, frame.iloc[n - numbers[0]]["企业名称"], *merged[n]) for n in sorted(merged)]
+                merged = {}
                 if kind == "directory":
-                    result.near_misses += [(file, *miss) for miss in names.near_misses(records(frame), numbers, merged)]
+                    rows = records(frame)
+                    merged = names.match_firms(rows, numbers)
+                    result.merges += [(file, n, rows[n - numbers[0]]["企业名称"], *merged[n]) for n in sorted(merged)]
+                    result.near_misses += [(file, *miss) for miss in names.near_misses(rows, numbers, merged)]
 
                 def check(rows: list[int]) -> Validation:
                     part = frame.iloc[[n - numbers[0] for n in rows]] if len(rows) < len(frame) else frame
