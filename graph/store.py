@@ -88,15 +88,15 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def read_batches(self, query: str, rows: Iterable, batch_size: int = BATCH_SIZE) -> Rows:
-        """Run a read `query` once per batch with the batch as `$rows`; all answers together,
-        in order. The batches are asked side by side: both servers answer reads on a thread
+    def read_batches(self, query: str, rows: Iterable, batch_size: int = BATCH_SIZE, params: dict | None = None) -> Rows:
+        """Run a read `query` once per batch with the batch as `$rows` (and `params`); all
+        answers together, in order. The batches are asked side by side: both servers answer reads on a thread
         per core (inside one transaction they take turns)."""
         batches = list(batched(rows, batch_size))
         if len(batches) == 1:
-            return self.read(query, {"rows": batches[0]})
+            return self.read(query, {**(params or {}), "rows": batches[0]})
         with ThreadPoolExecutor(max(1, min(len(batches), READERS))) as pool:
-            answers = pool.map(lambda batch: self.read(query, {"rows": batch}), batches)
+            answers = pool.map(lambda batch: self.read(query, {**(params or {}), "rows": batch}), batches)
             return [answer for part in answers for answer in part]
 
     def write_batches(self, query: str, rows: Iterable[dict], batch_size: int | None = None) -> int:

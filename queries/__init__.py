@@ -12,6 +12,7 @@ different orders, so the runner sorts every list, and both engines answer alike.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -22,8 +23,11 @@ QUERY_DIR = Path(__file__).parent
 
 @cache
 def cypher(name: str) -> str:
-    """The text of `queries/<name>.cypher`."""
-    return (QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+    """The text of `queries/<name>.cypher`, each `{{fragment}}` line replaced by the text of
+    `queries/fragments/<fragment>.cypher` (a clause that two queries share)."""
+    text = (QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+    return re.sub(r"^\{\{(\w+)\}\}$", lambda m: (QUERY_DIR / "fragments" / f"{m[1]}.cypher").read_text(encoding="utf-8"),
+                  text, flags=re.MULTILINE)
 
 
 def query_files() -> list[Path]:
@@ -43,9 +47,10 @@ def read(store: Store, name: str, params: dict | None = None) -> Rows:
     return _with_sorted_lists(store.read(cypher(name), params))
 
 
-def read_batches(store: Store, name: str, rows: list, batch_size: int = BATCH_SIZE) -> Rows:
-    """Run `queries/<name>.cypher` once per batch of `rows` (as `$rows`); its lists in one order."""
-    return _with_sorted_lists(store.read_batches(cypher(name), rows, batch_size))
+def read_batches(store: Store, name: str, rows: list, batch_size: int = BATCH_SIZE, params: dict | None = None) -> Rows:
+    """Run `queries/<name>.cypher` once per batch of `rows` (as `$rows`, beside `params`);
+    its lists in one order."""
+    return _with_sorted_lists(store.read_batches(cypher(name), rows, batch_size, params))
 
 
 def _with_sorted_lists(rows: Rows) -> Rows:

@@ -25,9 +25,9 @@ def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result
     segments = pd.DataFrame([{
         "阶段": s.stage, "环节": s.name, "上级环节": s.parent, "状态": found[s.name].status,
         "原因": found[s.name].reason,
-        "本地企业": [p.enterprise + ("（链主）" if chain in p.leads else "") for p in s.producers],
+        "本地企业": [name + ("（链主）" if name in found[s.name].lead else "") for name in s.enterprises()],
         "外地企业数": s.outside_count,
-        "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.projects],
+        "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.distinct_projects()],
         "示例": s.illustrative, "来源": list(s.sources)} for s in own],
         columns=["阶段", "环节", "上级环节", "状态", "原因", "本地企业", "外地企业数", "项目", "示例", "来源"])
     links = pd.DataFrame([{

@@ -9,7 +9,7 @@ RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.local, fal
        e.registered_capital AS capital, e.registered_capital_text AS capital_text,
        [(e)-[:OPERATES_IN]->(s:Segment) | s.name] AS segments,
        [(e)-[:OPERATES_IN]->(:Segment)-[:PART_OF]->(c:Chain) | c.name] AS chains,
-       [(e)-[:LEADS]->(c:Chain) | c.name] AS leads,
+       [(e)-[:LEADS]->(led:Chain) | led.name] AS leads,  // not `c` again: FalkorDB would answer []
        [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS supplies_local,
        [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS pipeline,
        coalesce(e.illustrative, false) AS illustrative, coalesce(e.datasets, []) AS datasets, e.claims AS claims,

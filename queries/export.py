@@ -21,6 +21,8 @@ from graph import ChainKGError
 from queries.result import Result
 
 FORMULA_START = ("=", "+", "-", "@")
+RATE_COLUMNS = {"时序进度", "信息完整度"}
+UNKNOWN = "—"
 ILLUSTRATIVE_NOTE = "“示例”列为“是”的行是示例数据，不是真实事实。"
 
 
@@ -58,6 +60,22 @@ def as_cells(table: pd.DataFrame) -> pd.DataFrame:
     return table.apply(lambda column: column.map(cell_text)).astype(object)
 
 
+def is_rate(column: str) -> bool:
+    """A column of shares between 0 and 1, shown as percentages everywhere."""
+    return column.endswith("率") or column in RATE_COLUMNS
+
+
+def display_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as people read it on a page or in a PDF: the cells of `as_cells`, rates as
+    percentages, unknown as "—" (never None, nan or 否 for what is not known)."""
+    cells = as_cells(table)
+    for column in cells.columns:
+        if is_rate(column):
+            cells[column] = cells[column].map(
+                lambda v: f"{v:.1%}" if isinstance(v, (int, float)) and not math.isnan(v) else v)
+    return cells.fillna(UNKNOWN)
+
+
 def _write_xlsx(result: Result, path: Path) -> None:
     book = Workbook()
     cover = book.active
@@ -79,7 +97,7 @@ def _write_xlsx(result: Result, path: Path) -> None:
         for row in as_cells(table).itertuples(index=False):
             sheet.append(list(row))
         for index, column in enumerate(table.columns, start=1):
-            if column.endswith("率") or column == "时序进度":
+            if is_rate(column):
                 for cells in sheet.iter_cols(min_col=index, max_col=index, min_row=2):
                     for cell in cells:
                         cell.number_format = "0.0%"

@@ -72,6 +72,18 @@ class Segment:
     producers: list[Producer] = field(default_factory=list)  # local ones, its own and its sub-segments'
     projects: list[SegmentProject] = field(default_factory=list)
 
+    def enterprises(self) -> list[str]:
+        """The local producers, each once however many of the segment's sub-segments it makes."""
+        return list(dict.fromkeys(p.enterprise for p in self.producers))
+
+    def distinct_projects(self) -> list[SegmentProject]:
+        """Each project once however many of the segment's sub-segments it fills; a project
+        that fills the segment itself is listed as such."""
+        first: dict[str, SegmentProject] = {}
+        for project in sorted(self.projects, key=lambda pr: pr.segment != self.name):
+            first.setdefault(project.project, project)
+        return [pr for pr in self.projects if first[pr.project] is pr]
+
 
 @dataclass
 class ChainFacts:

@@ -7,7 +7,8 @@ The rules (thresholds in `queries/settings.yaml`, `gaps:`):
   在建  no local producer, but a project in a `building_statuses` status fills it;
   缺失  no local producer and no such project.
 A local producer is a local enterprise operating in the segment (or a sub-segment), or a
-project in a `producing_statuses` status (投产) that no counted enterprise invested in.
+project in a `producing_statuses` status (投产) that no counted enterprise invested in; each
+counts once however many sub-segments it fills.
 断链: a FEEDS link whose upstream side has no local producer while its downstream side has one.
 """
 
@@ -39,11 +40,11 @@ def classify(segment: Segment, rules: GapRules, without: frozenset[str] = frozen
     """The segment's status and why; `without` removes enterprises (for impact analysis)."""
     producers = [p for p in segment.producers if p.enterprise not in without]
     enterprises = list(dict.fromkeys(p.enterprise for p in producers))
-    live = [pr for pr in segment.projects if not (pr.investors and set(pr.investors) <= without)]
+    live = [pr for pr in segment.distinct_projects() if not (pr.investors and set(pr.investors) <= without)]
     producing_all = [pr for pr in live if pr.status in rules.producing_statuses]
     producing = [pr for pr in producing_all if not set(pr.investors) & set(enterprises)]
     building = [pr for pr in live if pr.status in rules.building_statuses]
-    others = [pr for pr in segment.projects if pr not in producing_all and pr not in building]
+    others = [pr for pr in segment.distinct_projects() if pr not in producing_all and pr not in building]
     lead = tuple(dict.fromkeys(p.enterprise for p in producers if segment.chain in p.leads))
     count = len(enterprises) + len(producing)
     capacity_ok = _capacity_covers(segment, producers, producing, rules)
@@ -115,8 +116,8 @@ def gaps(store: Store, chain: str | None = None, rules: GapRules | None = None) 
     facts = chain_facts(store, None if chain is None else [chain])
     found = verdicts(facts, rules)
     rows = [{"产业链": s.chain, "环节": s.name, "阶段": s.stage, "状态": found[s.name].status,
-             "原因": found[s.name].reason, "本地企业": [p.enterprise for p in s.producers],
-             "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.projects],
+             "原因": found[s.name].reason, "本地企业": s.enterprises(),
+             "项目": [f"{pr.project}（{pr.status or '状态未知'}）" for pr in s.distinct_projects()],
              "示例": s.illustrative or any(p.illustrative for p in s.producers),
              "来源": list(s.sources)} for s in facts.own()]
     table = pd.DataFrame(rows, columns=["产业链", "环节", "阶段", "状态", "原因", "本地企业", "项目", "示例", "来源"])

@@ -5,36 +5,36 @@ chain's gaps and targets, as an A4 PDF (CJK font embedded) and as an .xlsx workb
 from __future__ import annotations
 
 import datetime as dt
-import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from graph import ChainKGError, Store
+from graph import Store
 from queries import read
 from queries.chain_map import chain_map
-from queries.export import as_cells
-from queries.facts import STAGES
-from queries.layout import COLUMN_WIDTH, ROW_HEIGHT, STATUS_COLORS, chain_layout
+from queries.export import UNKNOWN, display_cells
+from queries.layout import chain_layout
 from queries.progress import target_progress
 from queries.projects import project_tracking
 from queries.result import Result
 from queries.targets import target_list
+from rendering.chain_map import map_drawing
+from rendering.fonts import register_font, text_width
 
-# Debian's fonts-wqy-microhei (TrueType outlines, which reportlab embeds); CHAINKG_FONT overrides.
-FONT_FILES = ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"]
-FONT = "CJK"
 GAP_STATUSES = ("缺失", "薄弱", "在建")
 PACK_TOP = 10  # candidates per gap segment in 一清单
+MARGIN = 15 * mm
+CELL_PAD = 3
+HEADER_MIN = 4  # a header may wrap, but not into lines shorter than this many characters
+CELL_SIZES = (7.5, 7.0, 6.5)  # pt: the first at which every word of a table fits
 
 
 @dataclass
@@ -42,136 +42,184 @@ class MeetingPack:
     chain: str
     tables: Result  # everything but the picture; also the .xlsx
     map: Result  # the chain map, for 一图
+    empty: dict[str, str]  # table -> why it has no rows and what would fill it
 
 
 def meeting_pack(store: Store, chain: str) -> MeetingPack:
     """Collect the pack of `chain` (already resolved) from the analyses."""
     mapped = chain_map(store, chain)
     segments = mapped.tables["环节"]
+    own = set(segments["环节"])
     gaps = segments[segments["状态"].isin(GAP_STATUSES)][["阶段", "环节", "状态", "原因", "来源"]]
-    key_firms = mapped.tables["企业"]  # the chain's local producers
+    key_firms = mapped.tables["企业"][["环节", "企业", "链主", "主要产品", "产能", "产量", "示例", "来源"]]
     projects = project_tracking(store, chain).table[
         ["项目", "环节", "状态", "建设规模", "总投资（亿元）", "投资企业", "滞后规则", "示例", "来源"]]
-    targets = target_progress(store, chain).table[
-        ["指标名称", "目标值", "说明", "实际值", "统计期间", "完成率", "时序进度", "进度状态", "来源"]]
-    candidates = target_list(store, chain=chain, top=PACK_TOP).table[["排名", "环节", "企业", "得分", "推荐理由", "示例", "来源"]]
+    projects.insert(2, "说明", [_elsewhere(store, [s for s in filled if s not in own]) for filled in projects["环节"]])
+    progress = target_progress(store, chain).table
+    targets = progress[["指标名称", "目标值", "实际值", "完成率", "时序进度", "进度状态", "进度说明", "来源"]].assign(
+        目标值=[f"{v}{n or ''}" if pd.notna(v) else f"未公开（{n}）" if pd.notna(n) else None
+             for v, n in zip(progress["目标值"], progress["说明"])])
+    candidates = target_list(store, chain=chain, top=PACK_TOP).table[
+        ["排名", "环节", "企业", "得分", "信息完整度", "推荐理由", "待补信息", "示例", "来源"]]
     policies = pd.DataFrame(read(store, "policies", {"chain": chain}),
                             columns=["name", "kind", "amount", "issuer", "date", "illustrative", "sources"]).rename(
         columns={"name": "名称", "kind": "类型", "amount": "规模", "issuer": "发布单位", "date": "日期",
                  "illustrative": "示例", "sources": "来源"})
+    gap_names = "、".join(gaps.loc[gaps["状态"].isin(["缺失", "薄弱"]), "环节"])
+    empty = {
+        "目标": "图中没有本链的目标。目标在“数据管理”页的指标表填报（所属产业链填本链），完成情况在指标完成表填报。",
+        "缺链补链": "本链各环节都有本地生产企业，没有缺失、薄弱或在建环节。",
+        "重点企业": "图中没有在本链环节生产的本地企业。本地企业及其环节在“数据管理”页的企业表和企业环节表填报。",
+        "重点项目": "图中没有属于本链的项目。项目在“数据管理”页的项目表填报（所属产业链填本链）。",
+        "招商目标": (f"本链缺失、薄弱环节（{gap_names}）在图中没有外地生产企业，无法排出招商目标。"
+                     "在“数据管理”页导入企业名录（含经营范围或行业）后即可生成。") if gap_names else
+                    "本链没有缺失或薄弱环节，无需列出招商目标。",
+        "政策与基金": "图中没有支持本链的政策或基金。政策与基金在“数据管理”页的政策表填报（支持产业链填本链）。",
+    }
     summary = {"产业链": chain, "等级": mapped.summary["等级"], "链主企业": mapped.summary["链主企业"],
                "链长": mapped.summary["链长"], "生成日期": dt.date.today().isoformat(),
-               "环节状态": mapped.summary["状态统计"]}
+               "环节状态": mapped.summary["状态统计"],
+               **{f"{name}（无数据原因）": why for name, why in empty.items()}}
     tables = {"目标": targets, "缺链补链": gaps, "重点企业": key_firms, "重点项目": projects,
               "招商目标": candidates, "政策与基金": policies}
-    return MeetingPack(chain, Result(f"{chain}产业链一链一档", tables, summary), mapped)
+    return MeetingPack(chain, Result(f"{chain}产业链一链一档", tables, summary), mapped, empty)
 
 
-def font_file() -> str:
-    for path in [os.environ.get("CHAINKG_FONT"), *FONT_FILES]:
-        if path and Path(path).is_file():
-            return path
-    raise ChainKGError("缺少中文字体，请安装 fonts-wqy-microhei（make run 会安装） / no CJK font: install fonts-wqy-microhei")
-
-
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, font_file(), subfontIndex=0))
+def _elsewhere(store: Store, segments: list[str]) -> str | None:
+    """Why a project of this chain fills segments of other chains."""
+    if not segments:
+        return None
+    chains = {s: "、".join(r["chain"] for r in read(store, "segment_chain", {"segment": s})) for s in segments}
+    return "项目属本链；所补环节" + "、".join(f"{s}属{c or '其他'}产业链" for s, c in chains.items())
 
 
 def write_pdf(pack: MeetingPack, path: Path) -> Path:
-    _register_font()
-    styles = {name: ParagraphStyle(name, fontName=FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK",
-                                   spaceAfter=size * 0.6)
-              for name, size in (("title", 18), ("h2", 13), ("body", 9), ("cell", 7.5))}
+    font = register_font()
+    styles = {name: ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.45, wordWrap="CJK",
+                                   spaceBefore=before, spaceAfter=after)
+              for name, size, before, after in (("title", 18, 0, 8), ("h2", 13, 10, 5), ("body", 9, 0, 4),
+                                                ("note", 8.5, 0, 4), ("cell", 7.5, 0, 0))}
+    styles["note"].textColor = colors.HexColor("#555555")
     s = pack.tables.summary
-    lead = "、".join(s["链主企业"]) or "（未填）"
+    lead = "、".join(s["链主企业"]) or "未填"
     counts = "，".join(f"{k} {v} 个" for k, v in s["环节状态"].items())
-    story = [Paragraph(pack.tables.title, styles["title"]),
-             Paragraph(f"等级：{s['等级'] or '（未填）'}　链主企业：{lead}　链长：{s['链长'] or '（未填）'}　"
-                       f"生成日期：{s['生成日期']}", styles["body"]),
-             Paragraph(f"环节状态：{counts}", styles["body"])]
-    story += [Paragraph("目标与进度", styles["h2"]), _table(pack.tables.tables["目标"], styles["cell"]),
-              Paragraph("缺链补链", styles["h2"]), _table(pack.tables.tables["缺链补链"], styles["cell"]),
-              KeepTogether([Paragraph(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）", styles["h2"]),
-                            _map_drawing(pack.map),
-                            Paragraph("★ 链主企业；└ 细分环节；虚线为推定的上下游关系（来源为“常识”）", styles["body"])])]
+    story = [Paragraph(_text(pack.tables.title), styles["title"]),
+             Paragraph(_text(f"等级：{s['等级'] or '未填'}　链主企业：{lead}　链长：{s['链长'] or '未填'}　"
+                             f"生成日期：{s['生成日期']}"), styles["body"]),
+             Paragraph(_text(f"环节状态：{counts}"), styles["body"])]
+    width = A4[0] - 2 * MARGIN
+    layout = chain_layout(pack.map.tables["环节"], pack.map.tables["上下游"])
+    sections = [("目标与进度", "目标"), ("缺链补链", "缺链补链")]
+    for title, name in sections:
+        story += _section(title, pack, name, styles, width)
+    story.append(KeepTogether([
+        Paragraph(_text(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）"), styles["h2"]),
+        map_drawing(layout, width, A4[1] - 2 * MARGIN - 60 * mm),
+        Paragraph("点击网页版图谱中的环节可查看原因与候选企业。", styles["note"])]))
     for title, name in (("一表：重点企业", "重点企业"), ("一表：重点项目", "重点项目"),
                         ("一清单：招商目标企业", "招商目标"), ("一策：政策与基金", "政策与基金")):
-        story += [Spacer(1, 3 * mm), Paragraph(title, styles["h2"]), _table(pack.tables.tables[name], styles["cell"])]
-    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=pack.tables.title, author="产业链知识图谱")
+        story += _section(title, pack, name, styles, width)
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=pack.tables.title, author="产业链知识图谱")
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return Path(path)
 
 
-def _footer(canvas, doc) -> None:
-    canvas.setFont(FONT, 7)
-    canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"第 {doc.page} 页")
-
-
-def _table(table: pd.DataFrame, style: ParagraphStyle) -> Table | Paragraph:
+def _section(title: str, pack: MeetingPack, name: str, styles: dict, width: float) -> list:
+    """A heading, then the table, or the sentence saying why there is none. Columns with
+    nothing known in any row are named under the table instead of drawn empty."""
+    table = pack.tables.tables[name]
+    heading = Paragraph(_text(title), styles["h2"])
     if table.empty:
-        return Paragraph("（无）", style)
-    cells = as_cells(table).fillna("")
-    data = [[Paragraph(str(c), style) for c in table.columns]]
-    data += [[Paragraph(str(v), style) for v in row] for row in cells.itertuples(index=False)]
-    widths = _column_widths(cells, A4[0] - 30 * mm)
+        return [heading, Paragraph(_text(pack.empty[name]), styles["note"])]
+    cells = display_cells(table)
+    blank = [c for c in cells.columns if c != "示例" and cells[c].isin([UNKNOWN, ""]).all()]
+    illustrative = "示例" in table.columns and table["示例"].any()
+    shown = cells.drop(columns=blank + (["示例"] if "示例" in cells.columns and not illustrative else []))
+    body = [_table(shown, styles["cell"], width)]
+    if blank:
+        body.append(Paragraph(_text(f"以下各列在本节所有行中均无数据，未列出：{'、'.join(blank)}。"), styles["note"]))
+    if illustrative:
+        body.append(Paragraph("“示例”为“是”的行是示例数据，不是真实事实。", styles["note"]))
+    return [heading, *body, Spacer(1, 2 * mm)]
+
+
+def _footer(canvas, doc) -> None:
+    canvas.setFont(register_font(), 7)
+    canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"第 {doc.page} 页")
+
+
+def _text(value: str) -> str:
+    """Data as Paragraph text: its markup characters escaped."""
+    return escape(str(value))
+
+
+def _table(cells: pd.DataFrame, style: ParagraphStyle, total: float) -> Table:
+    """Columns as wide as their longest unbreakable word (a name, a number with its unit),
+    the rest shared by how much each would still use; lines break only between words. When
+    the words do not fit the page's width, a smaller size is tried first."""
+    rows = [list(cells.columns), *([str(v) for v in row] for row in cells.itertuples(index=False))]
+    for size in CELL_SIZES:
+        widths = _column_widths(rows, total, size)
+        if widths is not None:
+            break
+    else:  # still too wide: shrink every column alike (words may then break)
+        least = _least_widths(rows, size)
+        widths = [total * m / sum(least) for m in least]
+    cell = ParagraphStyle(f"cell{size}", parent=style, fontSize=size, leading=size * 1.4)
+    data = [[Paragraph("<br/>".join(_text(line) for line in _wrap(value, width - 2 * CELL_PAD - 1, size)), cell)
+             for value, width in zip(row, widths)] for row in rows]
     result = Table(data, colWidths=widths, repeatRows=1)
     result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]))
     return result
 
 
-def _column_widths(cells: pd.DataFrame, total: float, char: float = 8.0) -> list[float]:
-    """Short columns get their natural width; long ones share what is left."""
-    natural = [min(max([len(str(c)), *(len(str(v)) for v in cells[c])]), 40) + 2 for c in cells.columns]
-    if sum(natural) * char <= total:
-        return [total * n / sum(natural) for n in natural]
-    short = [n if n <= 8 else 0 for n in natural]
-    rest = total - sum(short) * char
-    long_total = sum(n for n in natural if n > 8)
-    return [n * char if n <= 8 else rest * n / long_total for n in natural]
+def words(text: str) -> list[str]:
+    """`text` cut where a line may break: after punctuation and spaces, and before a number
+    that follows Chinese; names and numbers with their units stay whole."""
+    return [w for w in re.split(r"(?<=[，。；：、）)\]！？ ])|(?<=[\u4e00-\u9fff])(?=\d)|(?=[（(])", text) if w]
 
 
-def _map_drawing(mapped: Result) -> Drawing:
-    layout = chain_layout(mapped.tables["环节"], mapped.tables["上下游"])
-    box_w, box_h = COLUMN_WIDTH * 0.72, ROW_HEIGHT * 0.62
-    scale = (A4[0] - 30 * mm) / layout.width
-    band = ROW_HEIGHT * 0.8  # stage names above, the legend below
-    height = layout.height + 2 * band
-    drawing = Drawing(layout.width * scale, height * scale)
-    where = {b.id: b for b in layout.boxes}
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of at most `width`, broken between words (a word wider than a line alone is
+    broken between characters)."""
+    out, line = [], ""
+    for word in words(text):
+        if line and text_width(line + word, size) > width:
+            out.append(line.rstrip())
+            line = ""
+        while text_width(word, size) > width and len(word) > 1:
+            cut = max(1, next(i for i in range(1, len(word) + 1) if text_width(word[:i], size) > width) - 1)
+            out.append(word[:cut])
+            word = word[cut:]
+        line += word
+    return [*out, line.rstrip()] if line or not out else out
 
-    def top(y: float) -> float:  # a box's centre line; layout y grows downwards, the drawing's upwards
-        return (height - band - y - box_h / 2) * scale
 
-    for i, stage in enumerate(STAGES):
-        drawing.add(String((i * COLUMN_WIDTH + box_w / 2) * scale, (height - band / 2) * scale, stage,
-                           fontName=FONT, fontSize=11, textAnchor="middle"))
-    for i, (status, color) in enumerate(STATUS_COLORS.items()):
-        x = i * COLUMN_WIDTH * 0.4 * scale
-        drawing.add(Rect(x, band * scale * 0.3, 14, 8, fillColor=colors.HexColor(color), strokeColor=None))
-        drawing.add(String(x + 18, band * scale * 0.3 + 1, status, fontName=FONT, fontSize=8))
-    for start, end, assumed in layout.edges:
-        a, b = where[start], where[end]
-        if a.x == b.x:  # within one stage: out and back in on the right
-            x = (a.x + box_w + 8) * scale
-            points = [(a.x + box_w) * scale, top(a.y), x, top(a.y), x, top(b.y), (b.x + box_w) * scale, top(b.y)]
-        else:
-            points = [(a.x + box_w) * scale, top(a.y), b.x * scale, top(b.y)]
-        for j in range(0, len(points) - 2, 2):
-            drawing.add(Line(*points[j:j + 4], strokeColor=colors.grey, strokeWidth=0.5,
-                             strokeDashArray=[2, 2] if assumed else None))
-        x2, y2 = points[-2], points[-1]
-        direction = -1 if a.x == b.x else 1
-        drawing.add(Polygon([x2, y2, x2 - 4 * direction, y2 + 2, x2 - 4 * direction, y2 - 2],
-                            fillColor=colors.grey, strokeColor=None))
-    for box in layout.boxes:
-        color = colors.HexColor(STATUS_COLORS.get(box.status, "#9e9e9e"))
-        drawing.add(Rect(box.x * scale, top(box.y) - box_h * scale / 2, box_w * scale, box_h * scale, rx=3, ry=3,
-                         fillColor=color, strokeColor=None))
-        drawing.add(String((box.x + box_w / 2) * scale, top(box.y) - 3, box.label.strip(), fontName=FONT,
-                           fontSize=max(6.0, 15 * scale), fillColor=colors.white, textAnchor="middle"))
-    return drawing
+def _least_widths(rows: list[list[str]], size: float) -> list[float]:
+    """Each column's longest word; a header's whole text, up to HEADER_MIN characters a line."""
+    pad = 2 * CELL_PAD + 2
+
+    def longest_word(values) -> float:
+        return max((text_width(w.strip(), size) for v in values for w in words(v)), default=0)
+
+    return [max(longest_word(col[1:]), min(text_width(col[0], size), text_width("字" * HEADER_MIN, size))) + pad
+            for col in zip(*rows)]
+
+
+def _column_widths(rows: list[list[str]], total: float, size: float) -> list[float] | None:
+    """Widths that keep every word whole at `size` (None when they cannot), the room left
+    shared by how much wider each column's longest cell would like to be."""
+    least = _least_widths(rows, size)
+    if sum(least) > total:
+        return None
+    wish = [max(m, min(max(text_width(v, size) for v in col) + 2 * CELL_PAD + 2, total * 0.45))
+            for m, col in zip(least, zip(*rows))]
+    room = total - sum(least)
+    grow = [w - m for w, m in zip(wish, least)]
+    if sum(grow) <= room:  # everything fits on one line: spread the rest evenly
+        return [w + (room - sum(grow)) / len(wish) for w in wish]
+    return [m + room * g / sum(grow) for m, g in zip(least, grow)]

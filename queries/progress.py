@@ -1,5 +1,7 @@
-"""Target progress: each target against its latest actual, with 时序进度 (the share of
-the period elapsed at the actual's date) and a flag when behind it."""
+"""Target progress: each target against its latest actual. A metric that accrues over the
+year (产值, 投资: `progress.cumulative_metrics` in settings.yaml) is compared with 时序进度,
+the share of the period elapsed at the actual's date; any other (a rate such as 本地供应率)
+with the target itself. Each row says in 进度说明 why it got its status, or why none."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from queries.settings import ProgressRules, load_settings
 # Words of a reporting period -> the month it ends in (when no 截至日期 is given).
 PERIOD_ENDS = {"一季度": 3, "上半年": 6, "前三季度": 9, "三季度": 9}
 COLUMNS = ["产业链", "指标名称", "指标", "期间", "目标值", "说明", "实际值", "统计期间", "截至日期", "完成率",
-           "时序进度", "差距（百分点）", "进度状态", "落后时序", "同比增长（%）", "示例", "来源"]
+           "时序进度", "差距（百分点）", "进度状态", "落后时序", "进度说明", "同比增长（%）", "示例", "来源"]
+ENTER = "请在“数据管理”页的{}表填报"
 
 
 def elapsed_share(period: str, as_of: dt.date) -> float | None:
@@ -56,17 +59,18 @@ def target_progress(store: Store, chain: str | None = None, rules: ProgressRules
         measured = [a for a in t["actuals"] if a["value"] is not None]
         actual = max(measured or t["actuals"], key=lambda a: actual_date(a) or dt.date.min, default=None)
         when = actual_date(actual) if measured else None
-        elapsed = elapsed_share(t["period"], when) if when else None
+        elapsed = elapsed_share(t["period"], when) if when and rules.accrues(t["metric"]) else None
         done = (round(actual["value"] / t["value"], 4) if actual and actual["value"] is not None and t["value"]
                 and actual["value_unit"] == t["unit"] else None)
-        status = _status(t, actual, done, elapsed, rules)
+        status, why = _status(t, actual, done, elapsed, rules)
         rows.append({
             "产业链": t["chain"] or "合计", "指标名称": t["target"], "指标": t["metric"], "期间": t["period"],
             "目标值": t["value_text"], "说明": t["note"], "实际值": actual["value_text"] if actual else None,
             "统计期间": actual["period"] if actual else None, "截至日期": when.isoformat() if when else None,
             "完成率": done, "时序进度": elapsed,
             "差距（百分点）": round((done - elapsed) * 100, 1) if done is not None and elapsed is not None else None,
-            "进度状态": status, "落后时序": status == "落后时序进度",
+            "进度状态": status, "落后时序": {"落后时序进度": True, "达到时序进度": False}.get(status),
+            "进度说明": why,
             "同比增长（%）": actual["growth"] if actual else None,
             "示例": t["illustrative"] or bool(actual and actual["illustrative"]),
             "来源": merged(t["sources"], actual["sources"] if actual else [])})
@@ -77,13 +81,19 @@ def target_progress(store: Store, chain: str | None = None, rules: ProgressRules
 
 
 def _status(target: dict, actual: dict | None, done: float | None, elapsed: float | None,
-            rules: ProgressRules) -> str:
+            rules: ProgressRules) -> tuple[str, str]:
+    """(进度状态, why): the comparison made, or the data it lacks and where to enter it."""
     if target["value"] is None:
-        return "目标值未公开"
+        return "目标值未公开", f"目标值未公开（{target['note'] or '无数值'}），无法计算完成率；" + ENTER.format("指标")
     if actual is None or actual["value"] is None:
-        return "无完成数据"
+        return "无完成数据", "尚无实际完成值，无法计算完成率；" + ENTER.format("指标完成")
     if done is None:
-        return "单位不一致，无法比较"
+        return "单位不一致，无法比较", f"实际值 {actual['value_text']} 与目标值 {target['value_text']} 单位不同"
+    if not rules.accrues(target["metric"]):
+        return ("已达目标" if done >= 1 else "未达目标",
+                f"{target['metric']}不随时间累计，与目标值直接比较（完成率 {done:.1%}），不按时序进度判断")
     if elapsed is None:
-        return "期间不明"
-    return "落后时序进度" if done < elapsed - rules.tolerance else "达到时序进度"
+        return "期间不明", f"指标期间“{target['period']}”中没有年份，无法计算时序进度"
+    behind = done < elapsed - rules.tolerance
+    return ("落后时序进度" if behind else "达到时序进度",
+            f"完成率 {done:.1%}，时序进度 {elapsed:.1%}，{'低于' if behind else '不低于'}时序进度")

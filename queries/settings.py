@@ -53,6 +53,11 @@ class ProjectRules(_Strict):
 
 class ProgressRules(_Strict):
     tolerance: float = Field(ge=0, le=1)
+    cumulative_metrics: tuple[str, ...]
+
+    def accrues(self, metric: str | None) -> bool:
+        """Whether the metric accrues with the year, so that 时序进度 applies to it."""
+        return any(word in (metric or "") for word in self.cumulative_metrics)
 
 
 class AnalysisSettings(_Strict):

@@ -7,7 +7,8 @@ The fixture: chain 电池链 (lead firm 链主公司) and 化工链.
   磷酸铁锂电芯 is a sub-segment of 电芯; 正极 needs 10万吨 locally.
   local producers: 链主公司 矿石, 前驱丙 前驱体, 正极甲 4万吨 + 正极乙 3万吨 正极, 电芯丁 磷酸铁锂电芯,
   模组戊 + 模组己 模组, 溶剂厂 溶剂; outside: 隔膜外, 隔膜小 make 隔膜; 隔膜新 only invests.
-  projects: 电解液项目 在建, 隔膜项目 谋划 (隔膜新), 回收项目 投产, 模组扩产项目 签约, 溶剂项目 开工.
+  projects: 电解液项目 在建, 隔膜项目 谋划 (隔膜新), 回收项目 投产, 模组扩产项目 签约, 溶剂项目 开工,
+  储罐项目 落地 (no dates, no money).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import pytest
 from graph import connect
 from graph.errors import UnknownName
 from loaders.load import load
+from queries import read
 from queries.chain_map import chain_map
 from queries.export import cell_text, export
-from queries.gaps import gaps
+from queries.facts import Segment, SegmentProject
+from queries.gaps import classify, gaps
 from queries.names import resolve
 from queries.progress import elapsed_share, target_progress
-from queries.projects import project_tracking
+from queries.projects import headline, project_tracking
 from queries.relations import impact, relations
 from queries.settings import load_settings
 from queries.supply import supply_rate
@@ -178,25 +181,39 @@ def test_losing_a_firms_only_local_actual_supplier(city):
 
 def test_target_ranking_and_its_parts(city):
     table = target_list(city, segment="隔膜").table
-    # 隔膜小: 40 produces + 15 supplies 电芯丁 + 15×2/10 scale + 10 小巨人 + 5 甘肃 = 73
-    # 隔膜外: 40 produces + 15 scale (20 ≥ 10 亿元) + 10 listed = 65;  隔膜新: 5 pipeline
-    assert list(zip(table["排名"], table["企业"], table["得分"])) == [(1, "隔膜小", 73.0), (2, "隔膜外", 65.0),
-                                                                 (3, "隔膜新", 5.0)]
+    # Parts whose facts are unknown are 未知 and left out of both sums (a missing tag says
+    # nothing, so 上市 and 专精特新 are known only where a tag says so):
+    # 隔膜小: 40 produces + 15 supplies 电芯丁 + 15×2/10 scale + 10 小巨人 + 5 甘肃 + 0 pipeline
+    #   = 73 of 90 known (上市 未知) = 81.1, 完整度 90 %
+    # 隔膜外: 40 produces + 15 scale (20 ≥ 10 亿元) + 10 listed = 65 of 90 (专精特新 未知) = 72.2
+    # 隔膜新: no capital, region or tags: 5 pipeline of 40 + 15 + 5 = 60 known = 8.3, 完整度 60 %
+    assert list(zip(table["排名"], table["企业"], table["得分"], table["信息完整度"])) == [
+        (1, "隔膜小", 81.1, 0.9), (2, "隔膜外", 72.2, 0.9), (3, "隔膜新", 8.3, 0.6)]
     small = table.iloc[0]
     assert [small[c] for c in ["生产该环节", "已为本地配套", "规模", "上市", "专精特新", "地区偏好", "已在项目库"]] == [
-        1, 1, 0.2, 0, 1, 1, 0]
+        1, 1, 0.2, "未知", 1, 1, 0]
     assert small["推荐理由"] == ["生产隔膜", "已为本地企业配套：电芯丁", "注册资本 2 亿元", "专精特新小巨人",
                              "位于甘肃省兰州市"]
     assert small["来源"] == ["T1"] and not small["示例"]
+    assert small["待补信息"] == ["缺少上市情况（可在“数据管理”页导入企业名录补充）"]
     new = table.iloc[2]
+    assert [new[c] for c in ["生产该环节", "规模", "上市", "专精特新", "地区偏好", "已在项目库"]] == [
+        0, "未知", "未知", "未知", "未知", 1]
     assert new["推荐理由"] == ["已在招商项目库：隔膜项目（谋划）"] and new["示例"]
+    assert new["待补信息"] == ["缺少注册资本、上市情况、专精特新认定、所在地区（可在“数据管理”页导入企业名录补充）"]
 
 
-def test_weights_rerank(city):
+def test_weights_rerank_and_ties(city):
     weights = {"produces": 0, "supplies_local": 0, "scale": 0, "listed": 100, "specialised": 0, "region": 0,
                "pipeline": 0}
     table = target_list(city, segment="隔膜", weights=weights).table
-    assert list(zip(table["企业"], table["得分"])) == [("隔膜外", 100.0), ("隔膜小", 0.0), ("隔膜新", 0.0)]
+    # with only 上市 weighed, nothing is known of 隔膜小 and 隔膜新: both 未知, tied
+    assert list(zip(table["排名"], table["企业"], table["得分"].astype(object).fillna("未知"))) == [
+        (1, "隔膜外", 100.0), (2, "隔膜小", "未知"), (2, "隔膜新", "未知")]
+    # produces alone: 隔膜外 and 隔膜小 tie at 100 and share rank 1; 隔膜新 makes no 隔膜
+    table = target_list(city, segment="隔膜", weights={**weights, "listed": 0, "produces": 1}).table
+    assert list(zip(table["排名"], table["企业"], table["得分"])) == [(1, "隔膜外", 100.0), (1, "隔膜小", 100.0),
+                                                                 (3, "隔膜新", 0.0)]
 
 
 def test_chain_target_list_covers_its_gap_segments(city):
@@ -211,11 +228,11 @@ def test_target_list_workbook(city, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["说明", "招商目标", "来源"]
     cover = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
-    assert cover["环节"] == "隔膜" and "上市：10" in cover["权重"] and cover["数据日期"] == "2024-07-01"
+    assert cover["环节"] == "隔膜" and "上市：10；" in cover["权重"] and cover["数据日期"] == "2024-07-01"
     assert "示例数据" in cover
     rows = list(book["招商目标"].iter_rows(values_only=True))
     assert rows[0][:4] == ("排名", "环节", "企业", "得分")
-    assert rows[1][:4] == (1, "隔膜", "隔膜小", 73)
+    assert rows[1][:5] == (1, "隔膜", "隔膜小", 81.1, 0.9)
     assert "生产隔膜；已为本地企业配套：电芯丁" in rows[1][rows[0].index("推荐理由")]
     assert rows[3][rows[0].index("示例")] == "是"
     # 隔膜新's row names no source id: the loader cites the file itself
@@ -241,6 +258,16 @@ def test_lagging_projects_with_their_rules(city):
     }
     rates = _by(result.table, "项目", "投资完成率")
     assert rates["电解液项目"] == 0.2 and rates["溶剂项目"] == 0.5 and pd.isna(rates["模组扩产项目"])
+    # 储罐项目 (落地) calls for three rules and has the data for none: 无法判断, not on schedule;
+    # 溶剂项目 lacks only its production date, 隔膜项目 (谋划) and 回收项目 (投产) call for no rule
+    unchecked = _by(result.table, "项目", "未能检查")
+    assert unchecked["储罐项目"] == ["签约后开工：缺少签约日期", "资金到位率：缺少签约资金或到位资金",
+                                 "计划投产：缺少投产日期"]
+    assert unchecked["溶剂项目"] == ["计划投产：缺少投产日期"] and unchecked["隔膜项目"] == []
+    assert (result.summary["滞后项目数"], result.summary["无法判断项目数"]) == (2, 1)
+    assert headline(result.summary) == (
+        "截至 2024-06-30：项目 6 个，滞后 2 个；另 1 个缺少判断所需数据，无法判断是否滞后（签约后开工：缺少签约日期 1 个；"
+        "资金到位率：缺少签约资金或到位资金 1 个；计划投产：缺少投产日期 1 个）")
 
 
 def test_signed_not_started_counts_whole_months(city):
@@ -255,7 +282,7 @@ def test_pipeline_by_status(city):
     pipeline = project_tracking(city, as_of=dt.date(2024, 6, 30)).tables["分状态统计"]
     rows = [(r["产业链"], r["状态"], r["项目数"], r["总投资合计（亿元）"]) for r in pipeline.to_dict("records")]
     # in pipeline order 谋划 签约 落地 开工 在建 投产; 模组扩产项目's investment is unknown and stays so
-    assert [r[:3] for r in rows] == [("化工链", "开工", 1), ("电池链", "谋划", 1), ("电池链", "签约", 1),
+    assert [r[:3] for r in rows] == [("化工链", "落地", 1), ("化工链", "开工", 1), ("电池链", "谋划", 1), ("电池链", "签约", 1),
                                      ("电池链", "在建", 1), ("电池链", "投产", 1)]
     totals = {(c, s): t for c, s, _, t in rows}
     assert totals[("电池链", "在建")] == 10 and totals[("电池链", "谋划")] == 5
@@ -271,7 +298,15 @@ def test_target_progress(city):
         0.3, "2024-03-31", 0.25, "达到时序进度")
     assert rows["全市链条2024年产值目标"]["进度状态"] == "目标值未公开"
     assert rows["全市链条2024年产值目标"]["产业链"] == "合计"
-    assert rows["电池链2024年本地配套率目标"]["进度状态"] == "无完成数据"
+    # 本地配套率 does not accrue with the year: 45 % of 80 % by 30 June is 未达目标, whatever
+    # share of the year has passed, and 时序进度 stays empty
+    rate = rows["电池链2024年本地配套率目标"]
+    assert (rate["完成率"], rate["进度状态"], rate["落后时序"]) == (0.5625, "未达目标", None)
+    assert pd.isna(rate["时序进度"]) and "不按时序进度判断" in rate["进度说明"]
+    # a rule that cannot be applied says why, and 落后时序 is unknown, not 否
+    hidden = rows["全市链条2024年产值目标"]
+    assert hidden["落后时序"] is None and hidden["进度说明"].startswith("目标值未公开（未公开）")
+    assert battery["进度说明"] == "完成率 40.0%，时序进度 50.0%，低于时序进度"
 
 
 @pytest.mark.parametrize("period, day, share", [
@@ -282,11 +317,26 @@ def test_elapsed_share_counts_months(period, day, share):
     assert elapsed_share(period, day) == share
 
 
+def test_a_project_filling_sub_segments_counts_once():
+    """储能项目 fills 电芯 and its sub-segment 磷酸铁锂电芯; rolled up, 电芯 holds it twice.
+    One producer, not two: 薄弱 (strong needs 2), not 优势."""
+    def filling(segment: str) -> SegmentProject:
+        return SegmentProject("储能项目", segment, "投产", None, "电池链", None, None, None, (), False, ())
+
+    segment = Segment("电芯", "中游", "电池链", None, None, None, None, None, False, (), 0,
+                      projects=[filling("磷酸铁锂电芯"), filling("电芯")])
+    verdict = classify(segment, load_settings().gaps)
+    assert (verdict.status, verdict.producers) == ("薄弱", ("储能项目",))
+    assert verdict.reason == "仅 1 家本地生产企业：储能项目（投产）"
+
+
 # -- chain map and names -----------------------------------------------------------------
 
 def test_chain_map(city):
     result = chain_map(city, "电池链")
     assert result.summary["链主企业"] == ["链主公司"] and result.summary["等级"] == "千亿"
+    # the enterprise page's profile names the chain it leads (FalkorDB once answered [])
+    assert read(city, "enterprise", {"names": ["链主公司"]})[0]["leads"] == ["电池链"]
     segments = {r["环节"]: r for r in result.tables["环节"].to_dict("records")}
     assert segments["矿石"]["本地企业"] == ["链主公司（链主）"]
     assert segments["隔膜"]["外地企业数"] == 2

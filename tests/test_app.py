@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from graph import connect
 from loaders.load import load
-from queries.layout import STATUS_COLORS
+from queries.layout import ARROW_COLOR, STATUS_COLORS
 from queries.progress import target_progress
 from tests.conftest import PROJECT_DIR, free_port, fresh_graph, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
@@ -105,14 +105,14 @@ def test_overview_cards(city):
 
 
 def test_tables_with_unknown_numbers_reach_the_screen_as_they_are(city):
-    """Unknown values are empty cells; a column of numbers with empty cells is text, as the
-    table's Arrow form holds one type per column (Streamlit would fix it after a traceback)."""
+    """Unknown values are "—"; a column of numbers with such cells is text, as the table's
+    Arrow form holds one type per column (Streamlit would fix it after a traceback)."""
     progress = target_progress(city).table
     assert progress["完成率"].isna().any() and progress["完成率"].notna().any()
     cells = screen_cells(progress)
     pyarrow.Table.from_pandas(cells)
-    assert "" in set(cells["完成率"]) and "0.4" in set(cells["完成率"])
-    assert cells["落后时序"].isin(["是", "否"]).all()
+    assert "—" in set(cells["完成率"]) and "40.0%" in set(cells["完成率"])  # rates in %, unknown as —
+    assert set(cells["落后时序"]) == {"是", "否", "—"}  # not judged is not 否
 
 
 def test_chain_map_details_follow_the_chosen_segment(city):
@@ -127,18 +127,18 @@ def test_chain_map_details_follow_the_chosen_segment(city):
 def test_target_list_reranks_with_the_weights(city):
     at = _page("ui/gaps.py")
     at.selectbox[0].set_value("隔膜").run()
-    assert "排名第一：**隔膜小**（73 分）" in [m.value for m in at.markdown]
+    assert "排名第一：**隔膜小**（81.1 分，信息完整度 90%）" in [m.value for m in at.markdown]
     for key in ("produces", "supplies_local", "scale", "specialised", "region", "pipeline"):
         at.slider(key=f"w-{key}").set_value(0)
     at.slider(key="w-listed").set_value(100).run()
-    assert "排名第一：**隔膜外**（100 分）" in [m.value for m in at.markdown]
+    assert "排名第一：**隔膜外**（100 分，信息完整度 100%）" in [m.value for m in at.markdown]
 
 
 # -- the real app in headless Chromium, on the bundled dataset --------------------------------
 
 BATTERY = "新能源和新能源电池"
 CHAINS = ["有色金属新材料", BATTERY, "数字经济", "化工循环", "资源综合利用", "高品质菜草畜"]
-LEGEND_HEIGHT = 40  # px at the top of the chart map, where every colour is in the legend
+LEGEND_HEIGHT = 45  # px at the top of the chart map, where every colour is in the legend
 COLOURS = {status: tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for status, c in STATUS_COLORS.items()}
 
 
@@ -195,10 +195,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, app_url):
+def _tab(browser, app_url: str, width: int = 1500, height: int = 1100):
     """A fresh tab that refuses, and records, every request to a host other than the app's."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     tab = context.new_page()
     tab.outside = []
 
@@ -211,6 +210,12 @@ def page(browser, app_url):
 
     tab.route("**/*", guard)
     tab.app_url = app_url
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context, tab = _tab(browser, app_url)
     yield tab
     context.close()
     assert tab.outside == []
@@ -283,6 +288,88 @@ def test_each_chain_map_has_stage_columns_in_status_colours(page, app_env):
         assert _groups([x for xs in colours.values() for x in xs]) == len(stages), chain
 
 
+GEOMETRY = (PROJECT_DIR / "tests" / "js" / "chain_map_geometry.js").read_text(encoding="utf-8")
+
+
+def _overlaps(a: dict, b: dict, tolerance: float = 0.5) -> bool:
+    return (a["x"] < b["r"] - tolerance and b["x"] < a["r"] - tolerance
+            and a["y"] < b["b"] - tolerance and b["y"] < a["b"] - tolerance)
+
+
+def _inside(a: dict, b: dict, tolerance: float = 1) -> bool:
+    return (a["x"] >= b["x"] - tolerance and a["r"] <= b["r"] + tolerance
+            and a["y"] >= b["y"] - tolerance and a["b"] <= b["b"] + tolerance)
+
+
+def _on_edge(tip: dict, box: dict, tolerance: float = 3) -> bool:
+    """The point lies on the box's outline, give or take `tolerance` px."""
+    near_x = box["x"] - tolerance <= tip["x"] <= box["r"] + tolerance
+    near_y = box["y"] - tolerance <= tip["y"] <= box["b"] + tolerance
+    return near_x and near_y and min(abs(tip["x"] - box["x"]), abs(tip["x"] - box["r"]),
+                                     abs(tip["y"] - box["y"]), abs(tip["y"] - box["b"])) <= tolerance
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
+def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, width, height):
+    """Every chain, with and without its enterprises and projects: no box or label overlaps
+    another (a label may sit inside its own box), every arrow ends on a box's edge, the map
+    is not clipped, and the mouse wheel scrolls the page."""
+    context, page = _tab(browser, app_url, width, height)
+    colours = {"status": [c.lower() for c in STATUS_COLORS.values()], "arrow": ARROW_COLOR}
+    for chain in CHAINS:
+        links = json.loads(run_cli("map", "--chain", chain, "--json", env=app_env, check=True).stdout)["上下游"]
+        for attach in (False, True):
+            _open(page, f"chain_map?chain={chain}")
+            if attach:
+                page.get_by_text("显示本地企业和项目").click()
+                page.wait_for_timeout(300)
+                _settled(page)
+            page.wait_for_selector("div[_echarts_instance_] svg text", timeout=30_000)
+            page.wait_for_timeout(800)
+            drawn = page.evaluate(GEOMETRY, colours)
+            where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
+            boxes, texts = drawn["boxes"], drawn["texts"]
+            assert len(texts) > len(boxes) > 4, where
+            for i, a in enumerate(boxes):
+                assert not any(_overlaps(a, b) for b in boxes[i + 1:]), where
+            for i, a in enumerate(texts):
+                assert not any(_overlaps(a, b) for b in texts[i + 1:]), (where, a["t"])
+                assert all(_inside(a, b) or not _overlaps(a, b) for b in boxes), (where, a["t"])
+            own = [l for l in links if l["上游环节"] != l["下游环节"]]
+            assert len(drawn["tips"]) >= len({(l["上游环节"], l["下游环节"]) for l in own if not l["链外环节"]}), where
+            for tip in drawn["tips"]:
+                assert any(_on_edge(tip, box) for box in boxes), (where, tip)
+            svg, holder = drawn["svg"], drawn["holder"]
+            assert holder["x"] - 1 <= svg["x"] and svg["r"] <= min(holder["r"], drawn["viewport"]) + 1, where
+    # the wheel over the map scrolls the page, and does not zoom the map
+    before = page.evaluate(GEOMETRY, colours)["svg"]
+    page.mouse.move(before["x"] + 50, min(before["y"] + 50, height - 50))
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    after = page.evaluate(GEOMETRY, colours)["svg"]
+    assert after["y"] < before["y"] - 100 and after["r"] - after["x"] == pytest.approx(before["r"] - before["x"])
+    context.close()
+    assert page.outside == []
+
+
+def test_the_map_downloads_as_png_and_svg(page, tmp_path):
+    from PIL import Image
+
+    _open(page, f"chain_map?chain={BATTERY}")
+    page.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
+    for label, suffix in (("下载 PNG 图片", "png"), ("下载 SVG 矢量图", "svg")):
+        with page.expect_download(timeout=60_000) as caught:
+            page.get_by_role("button", name=label).click()
+        assert caught.value.suggested_filename.startswith(f"{BATTERY}产业链图谱_")
+        path = tmp_path / caught.value.suggested_filename
+        caught.value.save_as(path)
+        assert path.suffix == f".{suffix}"
+    svg = path.read_text(encoding="utf-8")
+    assert "隔膜" in svg and "WenQuanYi Micro Hei" in svg
+    image = Image.open(tmp_path / next(p.name for p in tmp_path.iterdir() if p.suffix == ".png"))
+    assert image.width > 1000
+
+
 def test_clicking_a_segment_shows_its_details(page):
     _open(page, "chain_map?chain=有色金属新材料")
     chart = _chart(page)
@@ -301,11 +388,12 @@ def test_clicking_a_segment_shows_its_details(page):
 def test_weights_rerank_and_the_list_downloads(page, tmp_path):
     _open(page, "gaps")
     _choose(page, "环节", "隔膜")
-    page.get_by_text("排名第一：恩捷股份").wait_for(timeout=30_000)
+    # 恩捷股份 and 星源材质 are listed (stock codes): 50 of 70 known = 71.4, tied
+    page.get_by_text("排名第一：恩捷股份（71.4 分，信息完整度 70%），与另外 1 家并列").wait_for(timeout=30_000)
     listed = page.get_by_role("slider").nth(3)  # 生产该环节, 已为本地配套, 规模, 上市, ...
     listed.focus()
     page.keyboard.press("Home")
-    page.get_by_text("排名第一：中材科技").wait_for(timeout=30_000)  # all 40: by name
+    page.get_by_text("排名第一：中材科技（66.7 分，信息完整度 67%），与另外 3 家并列").wait_for(timeout=30_000)
     _settled(page)  # the caption comes before the button in the same run: click the new button
     with page.expect_download() as caught:
         page.get_by_role("button", name="导出招商目标清单（Excel）").click()

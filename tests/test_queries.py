@@ -12,7 +12,7 @@ import pytest
 
 from graph import load_schema
 from loaders.write import STATEMENTS, node_identifiers, rel_identifiers, statement
-from queries import example_params, query_files
+from queries import cypher, example_params, query_files
 
 LINT_DIR = Path(__file__).parent / "cypher_lint"
 
@@ -51,20 +51,20 @@ def test_there_are_query_files():
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_query_runs_on_both_engines(path, store):
     store.apply_schema(load_schema())
-    text = path.read_text(encoding="utf-8")
+    text = cypher(path.stem)
     run = store.write if re.search(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b", text) else store.read
     assert isinstance(run(text, example_params(path)), list)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
 def test_query_avoids_non_portable_features(path):
-    text = path.read_text(encoding="utf-8")
+    text = cypher(path.stem)
     found = [name for pattern, name in NOT_PORTABLE.items() if re.search(pattern, text, re.IGNORECASE)]
     assert not found, f"{path.name} uses {found}"
 
 
 def test_every_query_file_is_valid_neo4j5_cypher():
-    code, report = lint({p.name: p.read_text(encoding="utf-8") for p in QUERY_FILES})
+    code, report = lint({p.name: cypher(p.stem) for p in QUERY_FILES})
     assert code == 0, json.dumps({k: v for k, v in report.items() if v}, ensure_ascii=False, indent=1)
 
 

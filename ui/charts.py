@@ -4,49 +4,80 @@ drawn by streamlit-echarts, whose JavaScript ships inside its wheel: nothing is 
 from __future__ import annotations
 
 import math
+from html import escape
 
 import pandas as pd
 from streamlit_echarts import st_echarts
 
-from queries.facts import STAGES
-from queries.layout import COLUMN_WIDTH, ROW_HEIGHT, STATUS_COLORS, ChainLayout
+from queries.layout import (ARROW_COLOR, NOTE_LINE, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
+                            UNKNOWN_COLOR, ChainLayout, arrowhead)
+from rendering.fonts import CSS_FONTS
 
-# A click on a segment or an enterprise sends its id back to Python.
-CLICK = {"click": "function(p){return (p.dataType==='node' && p.data.kind!=='阶段') ? p.data.id : undefined}"}
-GREY = "#9e9e9e"
+# A click on a segment sends its name back to Python.
+CLICK_FIRM = "function(p){return p.dataType==='node' ? p.data.id : undefined}"
+CLICK = "function(p){return (p.dataType==='node' && p.data.kind==='环节') ? p.data.id : undefined}"
+# After each render the map is scaled to the width it is given (at most MAX_SCALE), as a
+# whole: boxes, labels and arrows keep their places relative to each other.
+FIT = """function(){
+  const dom = chart.getDom(), holder = dom.parentElement, natural = parseFloat(dom.style.width);
+  const scale = Math.min(%(max)s, holder.clientWidth / natural);
+  const height = Math.ceil(parseFloat(dom.style.height) * scale) + 'px';
+  if (dom.style.transform !== 'scale(' + scale + ')') {
+    dom.style.transformOrigin = '0 0'; dom.style.transform = 'scale(' + scale + ')';
+  }
+  if (holder.style.height !== height) { holder.style.height = height; holder.style.overflow = 'hidden'; }
+}"""
+MAX_SCALE = 1.6
+GREY = UNKNOWN_COLOR
 PER_COLUMN, COLUMN_GAP, ROW_GAP, HOP_GAP, LABELLED = 25, 150, 40, 260, 300
 
 
-def chain_map_chart(layout: ChainLayout, key: str) -> str | None:
-    """Draw the layered chain map; returns the segment clicked last (or None)."""
-    header = [{"id": f"__{stage}", "name": stage, "x": i * COLUMN_WIDTH, "y": -ROW_HEIGHT, "symbolSize": 1,
-               "kind": "阶段", "label": {"show": True, "fontSize": 16, "fontWeight": "bold", "color": "#333"}}
-              for i, stage in enumerate(STAGES)]
-    nodes = []
+def chain_map_options(layout: ChainLayout) -> dict:
+    """The ECharts options of a chain map: every position from `layout`, one px per unit
+    (the graph's view is pinned to the layout by two invisible corner nodes)."""
+    nodes = [{"id": f"__corner{i}", "x": x, "y": y, "symbolSize": 0, "silent": True, "label": {"show": False},
+              "tooltip": {"show": False}} for i, (x, y) in enumerate([(0, 0), (layout.width, layout.height)])]
     for box in layout.boxes:
-        segment = box.kind == "环节"
         nodes.append({
-            "id": box.id, "name": box.label, "x": box.x, "y": box.y, "kind": box.kind,
-            "symbol": "roundRect" if segment else "circle", "symbolSize": [200, 36] if segment else 6,
-            "itemStyle": {"color": STATUS_COLORS.get(box.status, GREY),
-                          "borderColor": "#ffd600" if box.lead else None, "borderWidth": 3 if box.lead else 0},
-            "label": {"show": True, "fontSize": 13 if segment else 11, "color": "#fff" if segment else "#333",
-                      "position": "inside" if segment else "right"},
-            "tooltip": {"formatter": f"{box.label}：{box.status}" if segment else box.label}})
-    where = {b.id: b for b in layout.boxes}
-    links = [{"source": a, "target": b,
-              "lineStyle": {"type": "dashed" if assumed else "solid", "width": 1.2,
-                            "curveness": 0.35 if where[a].x == where[b].x else 0.05}}
-             for a, b, assumed in layout.edges]
-    options = {
-        "tooltip": {},
-        "legend": [{"data": list(STATUS_COLORS), "top": 0}],
-        "series": [{"type": "graph", "layout": "none", "roam": True, "animation": False,
-                    "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 7, "data": header + nodes, "links": links,
-                    "lineStyle": {"color": "#888"}, "emphasis": {"focus": "adjacency"}},
-                   *({"type": "graph", "name": status, "data": [], "itemStyle": {"color": color}}
-                     for status, color in STATUS_COLORS.items())]}
-    event = st_echarts(options, events=CLICK, height=f"{int(min(900, 140 + layout.height))}px", key=key)
+            "id": box.id, "name": box.id, "kind": "环节", "x": box.x + box.w / 2, "y": box.y + box.h / 2,
+            "symbol": "rect", "symbolSize": [box.w, box.h],
+            "itemStyle": {"color": STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
+                          "borderColor": "#ffd600" if box.lead else STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
+                          "borderWidth": 3 if box.lead else 0},
+            "label": {"show": True, "position": "inside", "formatter": "\n".join(box.lines).replace("{", "｛"),
+                      "fontSize": SEGMENT_SIZE, "lineHeight": SEGMENT_LINE, "fontFamily": CSS_FONTS,
+                      "color": TEXT_ON.get(box.status, "#fff")},
+            "tooltip": {"formatter": escape(f"{box.id}：{box.status or '状态未知'}")}})
+    for note in layout.notes:
+        strong = note.kind in ("阶段",)
+        nodes.append({
+            "id": note.id, "name": note.text, "kind": note.kind, "x": note.x + note.w / 2,
+            "y": note.y + (15 if strong else NOTE_LINE) / 2, "symbol": "rect",
+            "symbolSize": [note.w, 15 if strong else NOTE_LINE], "itemStyle": {"color": "rgba(0,0,0,0)"},
+            "label": {"show": True, "position": "inside", "formatter": note.text.replace("{", "｛"),
+                      "fontSize": note.size, "fontFamily": CSS_FONTS, "fontWeight": "bold" if strong else "normal",
+                      "color": "#333" if note.kind != "更多" else "#777"},
+            "tooltip": {"formatter": escape(note.full)} if note.kind in ("企业", "项目", "更多") else {"show": False}})
+    graphic = [{"type": "rect", "shape": {"x": x, "y": y, "width": 12, "height": 10},
+                "style": {"fill": colour}, "silent": True} for _, colour, x, y in layout.legend]
+    for arrow in layout.arrows:
+        graphic.append({"type": "polyline", "shape": {"points": [list(p) for p in arrow.points]}, "silent": True,
+                        "z": 1, "style": {"stroke": ARROW_COLOR, "lineWidth": 1.2, "fill": None,
+                                          "lineDash": [4, 3] if arrow.assumed else None}})
+        graphic.append({"type": "polygon", "shape": {"points": arrowhead(arrow.points)}, "silent": True, "z": 1,
+                        "style": {"fill": ARROW_COLOR}})
+    return {"tooltip": {}, "animation": False, "graphic": graphic,
+            "series": [{"type": "graph", "layout": "none", "roam": False, "left": 0, "top": 0,
+                        "width": layout.width, "height": layout.height, "data": nodes, "links": [],
+                        "emphasis": {"disabled": True}, "selectedMode": False}]}
+
+
+def chain_map_chart(layout: ChainLayout, key: str) -> str | None:
+    """Draw the chain map, fitted to the page's width; returns the segment clicked last (or None).
+    The wheel scrolls the page (no roaming): the map is fitted, not panned."""
+    event = st_echarts(chain_map_options(layout), events={"click": CLICK, "finished": FIT % {"max": MAX_SCALE}},
+                       height=f"{math.ceil(layout.height)}px", width=f"{math.ceil(layout.width)}px", renderer="svg",
+                       theme={}, key=key)
     return _clicked(event)
 
 
@@ -82,7 +113,7 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
         "type": "graph", "layout": "none", "roam": True, "animation": False, "data": nodes, "links": links,
         "edgeSymbol": ["none", "arrow"], "label": {"show": len(nodes) <= LABELLED, "position": "right"},
         "lineStyle": {"color": "#888"}}]}
-    return _clicked(st_echarts(options, events=CLICK, height="560px", key=key))
+    return _clicked(st_echarts(options, events={"click": CLICK_FIRM}, height="560px", key=key))
 
 
 def stacked_bars(table: pd.DataFrame, category: str, stack: str, value: str, key: str) -> None:

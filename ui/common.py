@@ -4,6 +4,7 @@ provenance, downloads."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import streamlit as st
 from graph import Settings, connect
 from queries import read
 from queries.chain_map import chain_map
-from queries.export import as_cells, export
+from queries.export import display_cells, export
 from queries.gaps import gaps
 from queries.layout import ChainLayout, chain_layout
 from queries.names import spellings
@@ -89,11 +90,12 @@ def filtered(table: pd.DataFrame, **chosen: list) -> pd.DataFrame:
     return table[mask]
 
 
-def show_table(table: pd.DataFrame, height: int | None = None, key: str | None = None) -> None:
-    """A table as users read it (lists joined, 是/否), with a note when it holds 示例 rows and
-    the sources it cites a click away."""
+def show_table(table: pd.DataFrame, empty: str, height: int | None = None, key: str | None = None) -> None:
+    """A table as users read it (lists joined, 是/否, rates in %, unknown as —), with a note
+    when it holds 示例 rows and the sources it cites a click away; when it has no rows,
+    `empty` says why and what data would fill it."""
     if table.empty:
-        st.caption("暂无数据")
+        st.info(empty)
         return
     if "示例" in table.columns and table["示例"].any():
         st.warning(ILLUSTRATIVE)
@@ -103,10 +105,10 @@ def show_table(table: pd.DataFrame, height: int | None = None, key: str | None =
 
 
 def screen_cells(table: pd.DataFrame) -> pd.DataFrame:
-    """The table's cells for the screen: unknown values as empty cells, not "None". A column
-    of numbers with empty cells becomes text, as one column cannot hold both (Streamlit would
-    convert it too, after logging a traceback on every view)."""
-    cells = as_cells(table).fillna("")
+    """The table's cells for the screen (see `display_cells`). A column of numbers with "—"
+    cells becomes text, as one column cannot hold both (Streamlit would convert it too, after
+    logging a traceback on every view)."""
+    cells = display_cells(table)
     for column in cells.columns:
         kinds = set(map(type, cells[column]))
         if str in kinds and kinds & {int, float}:
@@ -119,17 +121,30 @@ def show_sources(ids: list[str]) -> None:
         return
     with st.expander(f"来源（{len(ids)} 个）"):
         rows = read(store(), "sources", {"ids": ids})
-        st.dataframe(pd.DataFrame(rows, columns=["id", "title", "publisher", "date", "locator"]).rename(
+        table = pd.DataFrame(rows, columns=["id", "title", "publisher", "date", "locator"]).rename(
             columns={"id": "来源编号", "title": "文件名称", "publisher": "发布单位", "date": "文件日期",
-                     "locator": "文件位置"}), hide_index=True, width="stretch")
+                     "locator": "文件位置"})
+        web = table["文件位置"].fillna("").str.match(r"https?://")
+        table["链接"] = table["文件位置"].where(web)
+        table["文件位置"] = table["文件位置"].mask(web)
+        st.dataframe(screen_cells(table.drop(columns=["链接"])).assign(链接=table["链接"]), hide_index=True,
+                     width="stretch", column_config={"链接": st.column_config.LinkColumn("链接", display_text="打开网页")})
 
 
-def download(result: Result, file_name: str, label: str = "导出 Excel", key: str | None = None) -> None:
+def download(result: Result | Callable[[], Result], file_name: str, label: str = "导出 Excel",
+             key: str | None = None) -> None:
     """A download button for the result as an .xlsx workbook (说明 cover sheet first); the
-    download is written to the audit log."""
-    with tempfile.TemporaryDirectory() as folder:
-        data = export(result, Path(folder) / "export.xlsx").read_bytes()
-    what = {"文件": file_name, "内容": result.title, "行数": len(result.table),
-            **{k: result.summary[k] for k in ("产业链", "环节", "权重") if k in result.summary}}
-    st.download_button(label, data, file_name=file_name, key=key, on_click=record_export, args=(what,),
+    download is written to the audit log. A callable is run only when the button is pressed
+    (a list too long to compute on every view)."""
+    def workbook() -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            return export(result() if callable(result) else result, Path(folder) / "export.xlsx").read_bytes()
+
+    if callable(result):
+        what = {"文件": file_name, "内容": file_name.rsplit("_", 1)[0]}
+    else:
+        what = {"文件": file_name, "内容": result.title, "行数": len(result.table),
+                **{k: result.summary[k] for k in ("产业链", "环节", "权重") if k in result.summary}}
+    st.download_button(label, workbook if callable(result) else workbook(), file_name=file_name, key=key,
+                       on_click=record_export, args=(what,),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

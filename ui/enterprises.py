@@ -29,4 +29,5 @@ if enterprise:
         st.table(disagree[["属性", "各数据集的说法", "采用"]])
     show_sources(p["sources"])
     st.markdown("**配套关系（1 跳）**")
-    show_table(analysis("relations", enterprise, 1).table, key="ent-relations")
+    show_table(analysis("relations", enterprise, 1).table,
+               "图中没有该企业的配套关系：配套关系表未列出它，它所在的环节也没有上下游关系。", key="ent-relations")

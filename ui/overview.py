@@ -42,6 +42,7 @@ for start in range(0, len(chains), 3):
             st.page_link("ui/chain_map.py", label="查看产业链图谱", query_params={"chain": chain})
 
 st.subheader("目标进度")
-show_table(progress, key="progress")
+show_table(progress, "还没有目标。目标在“数据管理”页的指标表填报，完成情况在指标完成表填报。", key="progress")
 st.subheader("滞后项目")
-show_table(lagging, key="lagging")
+show_table(lagging, "没有查出滞后项目。" + ("" if not projects.summary["无法判断项目数"] else
+           f"另有 {projects.summary['无法判断项目数']} 个项目缺少判断所需数据，见“项目台账”页。"), key="lagging")

@@ -6,13 +6,14 @@ import datetime as dt
 
 import streamlit as st
 
+from queries.projects import headline
 from ui.charts import stacked_bars
 from ui.common import analysis, download, filtered, show_table
 
 st.title("项目台账")
 result = analysis("projects")
 register, pipeline, lagging = result.table, result.tables["分状态统计"], result.tables["滞后项目"]
-st.caption(f"截至 {result.summary['截至日期']}：项目 {result.summary['项目数']} 个，滞后 {result.summary['滞后项目数']} 个")
+st.markdown(headline(result.summary))
 stacked_bars(pipeline, "产业链", "状态", "项目数", key="pipeline")
 
 left, middle, right = st.columns(3)
@@ -22,8 +23,9 @@ only_lagging = right.toggle("只看滞后项目")
 shown = filtered(register, 产业链=chains, 状态=statuses)
 if only_lagging:
     shown = shown[shown["滞后规则"].map(bool)]
-show_table(shown, key="register")
+show_table(shown, "没有符合条件的项目。项目在“数据管理”页的项目表填报。", key="register")
 download(result, f"项目台账_{dt.date.today():%Y%m%d}.xlsx", "导出项目台账（Excel）")
 
 st.subheader("滞后项目")
-show_table(lagging, key="lagging")
+show_table(lagging, "没有查出滞后项目。" + ("" if not result.summary["无法判断项目数"] else
+           f"另有 {result.summary['无法判断项目数']} 个项目缺少判断所需数据（见上表“未能检查”列），无法判断。"), key="lagging")

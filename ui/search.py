@@ -19,6 +19,9 @@ def pick_enterprise(key: str) -> str | None:
             st.warning(f"找不到与「{text}」相近的企业。")
             return None
     wanted = st.session_state.get("enterprise")
-    chosen = st.selectbox("企业", options, index=options.index(wanted) if wanted in options else 0, key=f"{key}-pick")
-    st.session_state["enterprise"] = chosen
+    # nothing is shown before the user names or picks a firm (a first firm would look chosen)
+    index = options.index(wanted) if wanted in options else 0 if text else None
+    chosen = st.selectbox("企业", options, index=index, key=f"{key}-pick", placeholder="输入名称搜索，或从列表中选择")
+    if chosen:
+        st.session_state["enterprise"] = chosen
     return chosen
