@@ -24,7 +24,7 @@ if user is None:  # accounts exist and nobody is signed in: show nothing but the
 page = st.navigation([st.Page(path, title=PAGES[path][0], default=path == "ui/overview.py")
                       for path in allowed_pages(user)])
 if user is DESKTOP:
-    st.sidebar.caption("单机模式：未设置账户，所有功能开放。设置账户见 README 的“Accounts, roles and the audit log”一节。")
+    st.sidebar.caption("单机模式：未设置账户，本机所有功能开放。需要分角色登录时，请系统管理员按部署说明添加账户。")
 else:
     st.sidebar.caption(f"{user.name}（{ROLE_NAMES[user.role]}）")
     st.sidebar.button("退出登录", on_click=sign_out)

@@ -10,7 +10,6 @@ append at the same time.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import getpass
 import hashlib
@@ -19,6 +18,7 @@ import os
 import socket
 from pathlib import Path
 
+from graph import clock
 from graph.access import User
 from graph.config import Settings
 
@@ -43,7 +43,7 @@ def record(action: str, user: User, what: dict, origin: str, settings: Settings 
         fcntl.flock(f, fcntl.LOCK_EX)
         f.seek(0)
         lines = f.read().splitlines()
-        entry = {"time": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "user": user.name,
+        entry = {"time": clock.now().isoformat(timespec="seconds"), "user": user.name,
                  "role": user.role, "action": action, "what": what, "from": origin,
                  "prev": hashlib.sha256(lines[-1].encode("utf-8")).hexdigest() if lines else GENESIS}
         f.write(json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n")

@@ -7,7 +7,6 @@ apostrophe (spreadsheet-injection safe).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -17,11 +16,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from graph import ChainKGError
+from graph import ChainKGError, clock
 from queries.result import Result
+from queries.targets import PARTS
 
 FORMULA_START = ("=", "+", "-", "@")
-RATE_COLUMNS = {"时序进度", "信息完整度"}
+RATE_COLUMNS = {"时序进度", "信息完整度", "投入占比", *PARTS.values()}  # and every column ending in 率
 UNKNOWN = "—"
 ILLUSTRATIVE_NOTE = "“示例”列为“是”的行是示例数据，不是真实事实。"
 
@@ -43,7 +43,7 @@ def cell_text(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         value = "；".join(str(v) for v in value if v is not None)
     elif isinstance(value, dict):
-        value = "；".join(f"{k}：{cell_text(v)}" for k, v in value.items())
+        value = "；".join(f"{k}：{UNKNOWN if cell_text(v) is None else cell_text(v)}" for k, v in value.items())
     elif isinstance(value, bool):
         return "是" if value else "否"
     elif value is None or (isinstance(value, float) and math.isnan(value)):
@@ -67,13 +67,21 @@ def is_rate(column: str) -> bool:
 
 def display_cells(table: pd.DataFrame) -> pd.DataFrame:
     """The table as people read it on a page or in a PDF: the cells of `as_cells`, rates as
-    percentages, unknown as "—" (never None, nan or 否 for what is not known)."""
+    percentages (each item of a list of rates too), unknown as "—" (never None, nan or 否 for
+    what is not known)."""
     cells = as_cells(table)
     for column in cells.columns:
         if is_rate(column):
-            cells[column] = cells[column].map(
-                lambda v: f"{v:.1%}" if isinstance(v, (int, float)) and not math.isnan(v) else v)
+            cells[column] = table[column].map(_percent)
     return cells.fillna(UNKNOWN)
+
+
+def _percent(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "；".join(_percent(v) for v in value) or None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return UNKNOWN if value is None or (isinstance(value, float) and math.isnan(value)) else cell_text(value)
+    return f"{value:.1%}"
 
 
 def _write_xlsx(result: Result, path: Path) -> None:
@@ -82,7 +90,7 @@ def _write_xlsx(result: Result, path: Path) -> None:
     cover.title = "说明"
     cover.append([result.title])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append(["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")])
+    cover.append(["导出时间（北京时间）", clock.now().strftime("%Y-%m-%d %H:%M")])
     for key, value in result.summary.items():
         cover.append([key, cell_text(value)])
     if any("示例" in t.columns and t["示例"].any() for t in result.tables.values()):

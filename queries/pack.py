@@ -4,7 +4,6 @@ chain's gaps and targets, as an A4 PDF (CJK font embedded) and as an .xlsx workb
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from graph import Store
+from graph import Store, clock
 from queries import read
 from queries.chain_map import chain_map
 from queries.export import UNKNOWN, display_cells
@@ -77,7 +76,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
         "政策与基金": "图中没有支持本链的政策或基金。政策与基金在“数据管理”页的政策表填报（支持产业链填本链）。",
     }
     summary = {"产业链": chain, "等级": mapped.summary["等级"], "链主企业": mapped.summary["链主企业"],
-               "链长": mapped.summary["链长"], "生成日期": dt.date.today().isoformat(),
+               "链长": mapped.summary["链长"], "生成日期": clock.today().isoformat(),
                "环节状态": mapped.summary["状态统计"],
                **{f"{name}（无数据原因）": why for name, why in empty.items()}}
     tables = {"目标": targets, "缺链补链": gaps, "重点企业": key_firms, "重点项目": projects,
@@ -126,22 +125,29 @@ def write_pdf(pack: MeetingPack, path: Path) -> Path:
 
 
 def _section(title: str, pack: MeetingPack, name: str, styles: dict, width: float) -> list:
-    """A heading, then the table, or the sentence saying why there is none. Columns with
-    nothing known in any row are named under the table instead of drawn empty."""
-    table = pack.tables.tables[name]
+    """A heading, then the table, or the sentence saying why there is none."""
     heading = Paragraph(_text(title), styles["h2"])
-    if table.empty:
+    shown = section_cells(pack, name)
+    if shown is None:
         return [heading, Paragraph(_text(pack.empty[name]), styles["note"])]
+    cells, notes = shown
+    return [heading, _table(cells, styles["cell"], width),
+            *(Paragraph(_text(note), styles["note"]) for note in notes), Spacer(1, 2 * mm)]
+
+
+def section_cells(pack: MeetingPack, name: str) -> tuple[pd.DataFrame, list[str]] | None:
+    """A section's table as printed, and the notes under it; None when it has no rows. Columns
+    with nothing known in any row are named in a note instead of drawn empty."""
+    table = pack.tables.tables[name]
+    if table.empty:
+        return None
     cells = display_cells(table)
     blank = [c for c in cells.columns if c != "示例" and cells[c].isin([UNKNOWN, ""]).all()]
     illustrative = "示例" in table.columns and table["示例"].any()
-    shown = cells.drop(columns=blank + (["示例"] if "示例" in cells.columns and not illustrative else []))
-    body = [_table(shown, styles["cell"], width)]
-    if blank:
-        body.append(Paragraph(_text(f"以下各列在本节所有行中均无数据，未列出：{'、'.join(blank)}。"), styles["note"]))
+    notes = [f"以下各列在本节所有行中均无数据，未列出：{'、'.join(blank)}。"] if blank else []
     if illustrative:
-        body.append(Paragraph("“示例”为“是”的行是示例数据，不是真实事实。", styles["note"]))
-    return [heading, *body, Spacer(1, 2 * mm)]
+        notes.append("“示例”为“是”的行是示例数据，不是真实事实。")
+    return cells.drop(columns=blank + (["示例"] if "示例" in cells.columns and not illustrative else [])), notes
 
 
 def _footer(canvas, doc) -> None:
@@ -155,9 +161,22 @@ def _text(value: str) -> str:
 
 
 def _table(cells: pd.DataFrame, style: ParagraphStyle, total: float) -> Table:
-    """Columns as wide as their longest unbreakable word (a name, a number with its unit),
-    the rest shared by how much each would still use; lines break only between words. When
-    the words do not fit the page's width, a smaller size is tried first."""
+    size, widths, rows = table_lines(cells, total)
+    cell = ParagraphStyle(f"cell{size}", parent=style, fontSize=size, leading=size * 1.4)
+    data = [[Paragraph("<br/>".join(_text(line) for line in lines), cell) for lines in row] for row in rows]
+    result = Table(data, colWidths=widths, repeatRows=1)
+    result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]))
+    return result
+
+
+def table_lines(cells: pd.DataFrame, total: float) -> tuple[float, list[float], list[list[list[str]]]]:
+    """(font size, column widths, each cell's lines) of a table `total` points wide: columns as
+    wide as their longest unbreakable word (a name, a number with its unit), the rest shared
+    by how much each would still use; lines break only between words. When the words do not
+    fit the width, a smaller size is tried first."""
     rows = [list(cells.columns), *([str(v) for v in row] for row in cells.itertuples(index=False))]
     for size in CELL_SIZES:
         widths = _column_widths(rows, total, size)
@@ -166,15 +185,8 @@ def _table(cells: pd.DataFrame, style: ParagraphStyle, total: float) -> Table:
     else:  # still too wide: shrink every column alike (words may then break)
         least = _least_widths(rows, size)
         widths = [total * m / sum(least) for m in least]
-    cell = ParagraphStyle(f"cell{size}", parent=style, fontSize=size, leading=size * 1.4)
-    data = [[Paragraph("<br/>".join(_text(line) for line in _wrap(value, width - 2 * CELL_PAD - 1, size)), cell)
-             for value, width in zip(row, widths)] for row in rows]
-    result = Table(data, colWidths=widths, repeatRows=1)
-    result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD)]))
-    return result
+    return size, widths, [[_wrap(value, width - 2 * CELL_PAD - 1, size) for value, width in zip(row, widths)]
+                          for row in rows]
 
 
 def words(text: str) -> list[str]:
@@ -184,19 +196,19 @@ def words(text: str) -> list[str]:
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
-    """Lines of at most `width`, broken between words (a word wider than a line alone is
-    broken between characters)."""
+    """Lines of at most `width` that join back into `text`, broken between words (a word
+    wider than a line alone is broken between characters)."""
     out, line = [], ""
     for word in words(text):
-        if line and text_width(line + word, size) > width:
-            out.append(line.rstrip())
+        if line and text_width((line + word).rstrip(), size) > width:
+            out.append(line)
             line = ""
-        while text_width(word, size) > width and len(word) > 1:
+        while text_width(word.rstrip(), size) > width and len(word) > 1:
             cut = max(1, next(i for i in range(1, len(word) + 1) if text_width(word[:i], size) > width) - 1)
             out.append(word[:cut])
             word = word[cut:]
         line += word
-    return [*out, line.rstrip()] if line or not out else out
+    return [*out, line]
 
 
 def _least_widths(rows: list[list[str]], size: float) -> list[float]:

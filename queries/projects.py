@@ -9,15 +9,19 @@ import datetime as dt
 
 import pandas as pd
 
-from graph import Store, load_schema
+from graph import Store, clock, load_schema
 from queries import read
+from queries.layout import UNKNOWN_COLOR
 from queries.result import Result
 from queries.settings import ProjectRules, load_settings
 
 UNKNOWN = "状态未知"
+# Pipeline colours, light to dark as a project advances; 状态未知 in the grey no status uses.
+STATUS_COLOURS = {"谋划": "#b0bec5", "签约": "#90caf9", "落地": "#64b5f6", "开工": "#1e88e5", "在建": "#1565c0",
+                  "投产": "#2e7d32", "停建": "#8d6e63", UNKNOWN: UNKNOWN_COLOR}
 REGISTER = ["产业链", "项目", "类型", "状态", "环节", "投资企业", "建设规模", "总投资（亿元）", "已完成投资（亿元）",
             "投资完成率", "签约资金（亿元）", "到位资金（亿元）", "资金到位率", "签约日期", "开工日期", "投产日期",
-            "责任单位", "滞后规则", "未能检查", "示例", "来源"]
+            "责任单位", "滞后规则", "未能检查", "无法判断", "示例", "来源"]
 
 
 def statuses() -> list[str]:
@@ -29,8 +33,8 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
                      rules: ProjectRules | None = None) -> Result:
     """The register of `chain` (or all chains) with its lagging projects as of `as_of` (today)."""
     rules = rules or load_settings().projects
-    as_of = as_of or dt.date.today()
-    register, lagging, unjudged = [], [], []
+    as_of = as_of or clock.today()
+    register, lagging = [], []
     for p in read(store, "projects", {"chain": chain}):
         completion = _ratio(p["completed_investment"], p["total_investment"])
         arrival = _ratio(p["funds_arrived"], p["funds_signed"])
@@ -44,10 +48,9 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
             "投资完成率": completion, "签约资金（亿元）": p["funds_signed"], "到位资金（亿元）": p["funds_arrived"],
             "资金到位率": arrival, "签约日期": p["signed_date"], "开工日期": p["start_date"],
             "投产日期": p["finish_date"], "责任单位": p["responsible_unit"],
-            "滞后规则": [rule for rule, _ in flags], "未能检查": unchecked, "示例": p["illustrative"],
+            "滞后规则": [rule for rule, _ in flags], "未能检查": unchecked,
+            "无法判断": bool(unchecked) and not checked(p, rules, unchecked), "示例": p["illustrative"],
             "来源": p["sources"]})
-        if unchecked and not checked(p, rules, unchecked):
-            unjudged.append(unchecked)
     table = pd.DataFrame(register, columns=REGISTER)
     lag_table = pd.DataFrame(lagging, columns=["产业链", "项目", "状态", "规则", "说明", "责任单位", "来源"])
 
@@ -59,8 +62,8 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
                 .sort_values(["产业链", "状态"], key=lambda col: col.map(order.index) if col.name == "状态" else col)
                 .rename(columns={"总投资合计": "总投资合计（亿元）"}))
     summary = {"产业链": chain or "全部", "截至日期": as_of.isoformat(), "项目数": len(table),
-               "滞后项目数": int(lag_table["项目"].nunique()), "无法判断项目数": len(unjudged),
-               "无法判断原因": _tally(unjudged),
+               "滞后项目数": int(lag_table["项目"].nunique()), "无法判断项目数": int(table["无法判断"].sum()),
+               "无法判断原因": _tally(table.loc[table["无法判断"], "未能检查"]),
                "状态统计": {s: int((table["状态"] == s).sum()) for s in order if (table["状态"] == s).any()}}
     return Result(f"{chain or '全部产业链'}项目台账",
                   {"项目台账": table, "分状态统计": pipeline, "滞后项目": lag_table}, summary)
@@ -113,7 +116,7 @@ def checked(p: dict, rules: ProjectRules, unchecked: list[str]) -> bool:
     return called > len(unchecked)
 
 
-def _tally(unchecked: list[list[str]]) -> dict[str, int]:
+def _tally(unchecked) -> dict[str, int]:
     """How many unjudged projects miss each piece of data, most first."""
     counts: dict[str, int] = {}
     for missing in unchecked:

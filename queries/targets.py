@@ -14,12 +14,11 @@ not known (待补信息) and where the facts come from (来源).
 
 from __future__ import annotations
 
-import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from graph import Store
+from graph import Store, clock
 from queries import read, read_batches
 from queries.facts import chain_facts
 from queries.gaps import verdicts
@@ -71,7 +70,7 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
     dates = sources["文件日期"].dropna()
     if chain is None:
         chain = "、".join(row["chain"] for row in read(store, "segment_chain", {"segment": segment})) or None
-    summary = {"产业链": chain, "环节": segment or "、".join(segments), "生成日期": dt.date.today().isoformat(),
+    summary = {"产业链": chain, "环节": segment or "、".join(segments), "生成日期": clock.today().isoformat(),
                "数据日期": max(dates) if len(dates) else "所引来源均未注明日期", "候选企业数": len(table),
                "示例行数": int(table["示例"].sum()),
                "权重": {PARTS[k]: f"{v:g}" for k, v in rules.weights.model_dump().items()},

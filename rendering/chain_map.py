@@ -68,7 +68,14 @@ def to_pdf(layout: ChainLayout) -> bytes:
 
 def to_png(layout: ChainLayout, scale: float = 2.0) -> bytes:
     """The map as a PNG at `scale` × its size in px (sharp on a projector)."""
-    page = pypdfium2.PdfDocument(to_pdf(layout))[0]
-    out = io.BytesIO()
-    page.render(scale=scale).to_pil().save(out, format="PNG")
-    return out.getvalue()
+    return page_images(to_pdf(layout), scale)[0]
+
+
+def page_images(pdf: bytes, scale: float = 1.0) -> list[bytes]:
+    """Each page of a PDF as a PNG (the pack's preview)."""
+    images = []
+    for page in pypdfium2.PdfDocument(pdf):
+        out = io.BytesIO()
+        page.render(scale=scale).to_pil().save(out, format="PNG")
+        images.append(out.getvalue())
+    return images

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -324,10 +325,10 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
                 page.get_by_text("显示本地企业和项目").click()
                 page.wait_for_timeout(300)
                 _settled(page)
-            page.wait_for_selector("div[_echarts_instance_] svg text", timeout=30_000)
+            where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
+            page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
             page.wait_for_timeout(800)
             drawn = page.evaluate(GEOMETRY, colours)
-            where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
             boxes, texts = drawn["boxes"], drawn["texts"]
             assert len(texts) > len(boxes) > 4, where
             for i, a in enumerate(boxes):
@@ -350,6 +351,60 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
     assert after["y"] < before["y"] - 100 and after["r"] - after["x"] == pytest.approx(before["r"] - before["x"])
     context.close()
     assert page.outside == []
+
+
+# Words and numbers a reader must never see: a programmer's "nothing", or a share as a raw
+# fraction (rates are percentages everywhere).
+RAW = re.compile(r"\bNone\b|\bnull\b|\bnan\b|\bNaN\b|(?<![\d.])0\.\d+(?!\d*%)")
+
+
+def _raw_words(text: str) -> list[str]:
+    return [text[max(0, m.start() - 30):m.end() + 10] for m in RAW.finditer(text)]
+
+
+def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
+    """The bundled data, every page in the states a user reaches (a gap chosen, a firm
+    chosen, a pack generated), every expander open."""
+    def visit(path: str, then=None) -> None:
+        _open(page, path)
+        if then:
+            then()
+            _settled(page)
+        for summary in page.locator("[data-testid='stExpander'] summary").all():
+            summary.click()
+        page.wait_for_timeout(300)
+        assert _raw_words(page.inner_text("body")) == [], path
+
+    for path in ["", "projects", "data", "status"] + [f"chain_map?chain={c}" for c in CHAINS]:
+        visit(path)
+    visit(f"chain_map?chain={BATTERY}", lambda: _choose(page, "环节", "隔膜"))
+    visit("gaps", lambda: _choose(page, "环节", "隔膜"))
+    visit("relations", lambda: _choose(page, "企业", "金川集团股份有限公司"))
+    visit("enterprises", lambda: _choose(page, "企业", "金川集团股份有限公司"))
+    visit("pack?chain=有色金属新材料", lambda: page.get_by_role("button", name="生成一链一档").click())
+
+
+def test_no_table_cell_shows_none_null_nan_or_a_raw_fraction(app_env, monkeypatch):
+    """The tables' cells (drawn on a canvas, so not in the page's text) as the pages hand them
+    to Streamlit, on the bundled data."""
+    use_env(monkeypatch, app_env)
+    states = [("ui/overview.py", {}), ("ui/projects.py", {}),
+              *((("ui/chain_map.py", {"chain": c}) for c in CHAINS)),
+              ("ui/gaps.py", {"环节": "隔膜"}), ("ui/relations.py", {"企业": "金川集团股份有限公司"}),
+              ("ui/enterprises.py", {"企业": "金川集团股份有限公司"})]
+    for path, chosen in states:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if "chain" in chosen:
+            at.query_params["chain"] = chosen["chain"]
+        at = at.run().switch_page(path).run()
+        for label, option in chosen.items():
+            if label != "chain":
+                next(s for s in at.selectbox if s.label == label).set_value(option).run()
+        assert not at.exception, path
+        for frame in at.dataframe:
+            cells = " ".join(map(str, frame.value.to_numpy().ravel()))
+            assert _raw_words(cells) == [], (path, list(frame.value.columns))
+            assert "None" not in cells and "nan" not in cells, path
 
 
 def test_the_map_downloads_as_png_and_svg(page, tmp_path):

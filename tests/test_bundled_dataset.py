@@ -201,3 +201,44 @@ def test_battery_chain_meeting_pack_pdf(loaded, cli_env, tmp_path):
     dark = sum(1 for v in image.tobytes() if v < 128)
     assert dark > 2000
     assert openpyxl.load_workbook(xlsx).sheetnames[:3] == ["说明", "目标", "缺链补链"]
+
+
+def test_nonferrous_pack_keeps_words_whole_and_says_why(loaded, cli_env, tmp_path):
+    """`chainkg pack --chain 有色金属新材料`: every section has rows or says why not; in every
+    table cell, lines break only between words, never inside a name (a segment, firm,
+    project, source or status), and each line is printed as laid out (nothing re-wrapped)."""
+    import pypdfium2
+
+    from queries.pack import MARGIN, meeting_pack, section_cells, table_lines, words
+    from reportlab.lib.pagesizes import A4
+
+    chain = "有色金属新材料"
+    out = tmp_path / "p.pdf"
+    run_cli("pack", "--chain", chain, "--out", str(out), env=cli_env, check=True)
+    pdf = pypdfium2.PdfDocument(out)
+    printed = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    flat = re.sub(r"\s+", "", printed)
+    pack = meeting_pack(loaded, chain)
+    names = {*pack.map.tables["环节"]["环节"], *pack.map.tables["企业"]["企业"], *pack.tables.tables["重点项目"]["项目"],
+             *(s for t in pack.tables.tables.values() if "来源" in t for cited in t["来源"] for s in cited),
+             "状态未知", "无完成数据", "目标值未公开"}
+    sections = 0
+    for name in pack.tables.tables:
+        shown = section_cells(pack, name)
+        if shown is None:  # says why, and what would fill it
+            assert re.sub(r"\s+", "", pack.empty[name]) in flat and "数据管理" in pack.empty[name], name
+            continue
+        sections += 1
+        _, widths, rows = table_lines(shown[0], A4[0] - 2 * MARGIN)
+        for row in rows:
+            for lines in row:
+                text = "".join(lines)  # the cell's text, whole
+                for line in lines:
+                    assert re.sub(r"\s+", "", line) in flat, (name, line)  # printed as laid out
+                if len(lines) > 1:
+                    ends = {len("".join(words(text)[:i])) for i in range(len(words(text)) + 1)}
+                    cuts = [len("".join(lines[:i])) for i in range(1, len(lines))]
+                    assert all(cut in ends for cut in cuts), (name, lines)  # between words
+                    assert not any(n in text and all(n not in line for line in lines) for n in names), (name, lines)
+    assert sections >= 3
+    assert "一清单" in flat and "一策" in flat and "无法排出招商目标" in flat and "政策与基金在" in flat

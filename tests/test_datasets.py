@@ -9,7 +9,6 @@ import csv
 import json
 import shutil
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph import connect

@@ -3,17 +3,14 @@ accounts and their roles."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 import pandas as pd
 import streamlit as st
 
-from graph import audit
+from graph import audit, clock
 from graph.access import ROLE_NAMES, Accounts
-from queries.export import as_cells
+from queries.export import as_cells, cell_text
 from ui.access import record_export, require
-from ui.common import filtered
+from ui.common import filtered, show_table
 
 require("admin")
 st.title("审计日志")
@@ -23,15 +20,16 @@ if broken:
     st.error(f"审计日志第 {broken} 行之前的记录被删除或改动过。")
 else:
     st.caption(f"共 {len(entries)} 条记录，链式校验完整。")
-table = pd.DataFrame([{"时间": e["time"], "用户": e["user"], "角色": ROLE_NAMES.get(e["role"], e["role"]),
-                       "操作": e["action"], "内容": json.dumps(e["what"], ensure_ascii=False), "来源": e["from"]}
-                      for e in reversed(entries)], columns=["时间", "用户", "角色", "操作", "内容", "来源"])
+table = pd.DataFrame([{"时间（北京时间）": clock.shown(e["time"]), "用户": e["user"],
+                       "角色": ROLE_NAMES.get(e["role"], e["role"]), "操作": e["action"], "内容": cell_text(e["what"]),
+                       "来源": e["from"]}
+                      for e in reversed(entries)], columns=["时间（北京时间）", "用户", "角色", "操作", "内容", "来源"])
 left, right = st.columns(2)
 users = left.multiselect("用户", sorted(set(table["用户"])), placeholder="全部用户")
 actions = right.multiselect("操作", sorted(set(table["操作"])), placeholder="全部操作")
 shown = filtered(table, 用户=users, 操作=actions)
-st.dataframe(shown, hide_index=True, width="stretch")
-name = f"审计日志_{dt.date.today():%Y%m%d}.csv"
+show_table(shown, "没有符合条件的记录。", key="audit")
+name = f"审计日志_{clock.today():%Y%m%d}.csv"
 st.download_button("导出审计日志（CSV）", as_cells(shown).to_csv(index=False).encode("utf-8-sig"), file_name=name,
                    mime="text/csv", on_click=record_export, args=({"文件": name, "内容": "审计日志", "行数": len(shown)},))
 
@@ -40,4 +38,4 @@ accounts = Accounts().names()
 if accounts:
     st.table(pd.DataFrame({"用户": list(accounts), "角色": [ROLE_NAMES[r] for r in accounts.values()]}))
 else:
-    st.caption("未设置账户（单机模式）。用 chainkg user add 名称 --role 角色 添加。")
+    st.caption("未设置账户（单机模式）：所有功能对本机用户开放。需要分角色登录时，请系统管理员按部署说明添加账户。")

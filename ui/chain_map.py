@@ -3,14 +3,14 @@ has its status. The same picture full screen, and as PNG or SVG for slides."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import streamlit as st
 
-from rendering.chain_map import to_png, to_svg
+from graph import clock
+
 from ui.access import record_export
 from ui.charts import chain_map_chart
-from ui.common import analysis, map_layout, pick_chain, show_table
+from ui.common import analysis, map_layout, map_pictures, pick_chain, show_table
 
 st.title("产业链图谱")
 chain = pick_chain()
@@ -24,12 +24,12 @@ if chain:
     clicked = chain_map_chart(layout, key=f"map-{chain}-{attach}")
     st.caption("点击环节查看原因；鼠标滚轮滚动页面。企业和项目名称过长时以“…”截断，鼠标悬停可看全名。")
     with st.expander("全屏查看 / 下载图片（用于幻灯片）"):
-        png = to_png(layout)
+        png, svg = map_pictures(chain, 3 if attach else 0)
         st.image(png, caption="将鼠标移到图上，点右上角的全屏按钮可全屏显示。", width="stretch")
-        stamp = f"{dt.date.today():%Y%m%d}"
+        stamp = f"{clock.today():%Y%m%d}"
         left, right = st.columns(2)
         for column, (label, data, suffix, mime) in zip((left, right), (
-                ("下载 PNG 图片", png, "png", "image/png"), ("下载 SVG 矢量图", to_svg(layout), "svg", "image/svg+xml"))):
+                ("下载 PNG 图片", png, "png", "image/png"), ("下载 SVG 矢量图", svg, "svg", "image/svg+xml"))):
             name = f"{chain}产业链图谱_{stamp}.{suffix}"
             column.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
                                    args=({"文件": name, "内容": "产业链图谱", "产业链": chain},))

@@ -16,16 +16,22 @@ from rendering.fonts import CSS_FONTS
 # A click on a segment sends its name back to Python.
 CLICK_FIRM = "function(p){return p.dataType==='node' ? p.data.id : undefined}"
 CLICK = "function(p){return (p.dataType==='node' && p.data.kind==='环节') ? p.data.id : undefined}"
-# After each render the map is scaled to the width it is given (at most MAX_SCALE), as a
-# whole: boxes, labels and arrows keep their places relative to each other.
+# After each render, and whenever its holder is resized, the map is scaled to the width it
+# is given (at most MAX_SCALE) as a whole: boxes, labels and arrows keep their places
+# relative to each other. A holder not laid out yet (width 0) is measured again shortly.
 FIT = """function(){
-  const dom = chart.getDom(), holder = dom.parentElement, natural = parseFloat(dom.style.width);
-  const scale = Math.min(%(max)s, holder.clientWidth / natural);
-  const height = Math.ceil(parseFloat(dom.style.height) * scale) + 'px';
-  if (dom.style.transform !== 'scale(' + scale + ')') {
-    dom.style.transformOrigin = '0 0'; dom.style.transform = 'scale(' + scale + ')';
-  }
-  if (holder.style.height !== height) { holder.style.height = height; holder.style.overflow = 'hidden'; }
+  const dom = chart.getDom(), holder = dom.parentElement;
+  const fit = () => {
+    if (!holder.clientWidth) { setTimeout(fit, 100); return; }
+    const scale = Math.min(%(max)s, holder.clientWidth / parseFloat(dom.style.width));
+    const height = Math.ceil(parseFloat(dom.style.height) * scale) + 'px';
+    if (dom.style.transform !== 'scale(' + scale + ')') {
+      dom.style.transformOrigin = '0 0'; dom.style.transform = 'scale(' + scale + ')';
+    }
+    if (holder.style.height !== height) { holder.style.height = height; holder.style.overflow = 'hidden'; }
+  };
+  if (!dom.fitted) { dom.fitted = new ResizeObserver(() => fit()); dom.fitted.observe(holder); }
+  fit();
 }"""
 MAX_SCALE = 1.6
 GREY = UNKNOWN_COLOR
@@ -116,15 +122,22 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
     return _clicked(st_echarts(options, events={"click": CLICK_FIRM}, height="560px", key=key))
 
 
-def stacked_bars(table: pd.DataFrame, category: str, stack: str, value: str, key: str) -> None:
-    """One bar per `category`, stacked by `stack`."""
-    categories = list(dict.fromkeys(table[category]))
-    series = [{"name": s, "type": "bar", "stack": "all", "label": {"show": True},
-               "data": [int(table[(table[category] == c) & (table[stack] == s)][value].sum()) for c in categories]}
-              for s in dict.fromkeys(table[stack])]
-    st_echarts({"tooltip": {"trigger": "axis"}, "legend": {"top": 0}, "animation": False,
-                "xAxis": {"type": "category", "data": categories}, "yAxis": {"type": "value"}, "series": series},
-               height="320px", key=key)
+def stacked_bars(table: pd.DataFrame, category: str, stack: str, value: str, colours: dict[str, str],
+                 key: str) -> None:
+    """One horizontal bar per `category` (every one labelled on its axis), stacked by `stack`
+    in `colours`; a part with no items is not drawn, so no bar carries a "0"."""
+    categories = list(dict.fromkeys(table[category]))[::-1]  # the first at the top
+    series = [{"name": s, "type": "bar", "stack": "all", "barMaxWidth": 28,
+               "itemStyle": {"color": colours.get(s, UNKNOWN_COLOR)},
+               "label": {"show": True, "color": "#fff" if s != "状态未知" else "#212121"},
+               "data": [int(table[(table[category] == c) & (table[stack] == s)][value].sum()) or None
+                        for c in categories]}
+              for s in colours if (table[stack] == s).any()]
+    st_echarts({"tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}}, "legend": {"top": 0},
+                "animation": False, "grid": {"left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": True},
+                "yAxis": {"type": "category", "data": categories, "axisLabel": {"interval": 0, "fontSize": 13}},
+                "xAxis": {"type": "value", "minInterval": 1}, "series": series},
+               height=f"{60 + 40 * len(categories)}px", theme={}, key=key)
 
 
 def _clicked(event) -> str | None:

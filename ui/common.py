@@ -23,11 +23,22 @@ from queries.relations import impact, relations
 from queries.result import Result
 from queries.supply import supply_rate
 from queries.targets import target_list
+from rendering.chain_map import to_png, to_svg
 from ui.access import record_export
 
 ANALYSES = {"map": chain_map, "gaps": gaps, "supply": supply_rate, "relations": relations, "impact": impact,
             "targets": target_list, "projects": project_tracking, "progress": target_progress}
 ILLUSTRATIVE = "本表含示例数据（“示例”列为“是”），不是真实事实。"
+# Streamlit's file uploader has no setting for its own words ("Upload", "50MB per file"):
+# this fixed style sheet shows Chinese ones in their place.
+UPLOADER_WORDS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "或把文件拖到这里；每个文件不超过 50 MB（.xlsx、.csv）"; font-size: 0.875rem; }
+</style>"""
 
 
 @st.cache_resource
@@ -49,6 +60,13 @@ def map_layout(chain: str, attach: int) -> ChainLayout:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
+def map_pictures(chain: str, attach: int) -> tuple[bytes, bytes]:
+    """The chain map as PNG and SVG (for slides and the full-screen view)."""
+    layout = map_layout(chain, attach)
+    return to_png(layout), to_svg(layout)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
 def names(label: str) -> list[str]:
     return sorted(row["name"] for row in read(store(), "names", {"label": label}))
 
@@ -65,6 +83,10 @@ def enterprises() -> tuple[dict[str, str], list[str]]:
 def profile(enterprise: str) -> dict:
     """The enterprise's profile (see queries/enterprise.cypher)."""
     return read(store(), "enterprise", {"names": [enterprise]})[0]
+
+
+def chinese_uploader() -> None:
+    st.html(UPLOADER_WORDS)
 
 
 def pick_chain(label: str = "产业链") -> str | None:
@@ -125,7 +147,7 @@ def show_sources(ids: list[str]) -> None:
             columns={"id": "来源编号", "title": "文件名称", "publisher": "发布单位", "date": "文件日期",
                      "locator": "文件位置"})
         web = table["文件位置"].fillna("").str.match(r"https?://")
-        table["链接"] = table["文件位置"].where(web)
+        table["链接"] = table["文件位置"].where(web, "")  # no link: an empty cell
         table["文件位置"] = table["文件位置"].mask(web)
         st.dataframe(screen_cells(table.drop(columns=["链接"])).assign(链接=table["链接"]), hide_index=True,
                      width="stretch", column_config={"链接": st.column_config.LinkColumn("链接", display_text="打开网页")})

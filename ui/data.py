@@ -12,8 +12,9 @@ import streamlit as st
 from graph import ChainKGError, audit
 from loaders.load import InvalidDataset, check, load
 from loaders.template import write_template
+from queries.export import as_cells
 from ui.access import origin, require
-from ui.common import store
+from ui.common import chinese_uploader, store
 
 MAX_FILES = 20
 MAX_ROWS = 100_000  # per upload; national directories go through the command line
@@ -28,6 +29,7 @@ st.download_button("下载数据模板（Excel）", template, file_name="产业�
 st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以表名命名的 CSV 文件（如 企业.csv、项目.csv）。"
            "加载前先完整校验，有任何错误则不写入。")
 
+chinese_uploader()
 files = st.file_uploader("上传数据", type=["xlsx", "csv"], accept_multiple_files=True)
 dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
 mode = st.radio("加载方式", ["追加", "替换"], horizontal=True,
@@ -36,12 +38,16 @@ mode = st.radio("加载方式", ["追加", "替换"], horizontal=True,
 
 
 def show_problems(problems) -> None:
-    """Every problem with its file, sheet, row and column (the first 200 of them)."""
-    st.table(pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet or "",
-                            "行": "" if p.row is None else p.row, "列": p.column or "", "说明": p.zh}
-                           for p in problems[:SHOWN_PROBLEMS]]), hide_index=True)
+    """Every problem with its file, sheet, row and column: the first 200 on the page, all of
+    them in a download."""
+    table = pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet or "",
+                           "行": "" if p.row is None else p.row, "列": p.column or "", "说明": p.zh}
+                          for p in problems])
+    st.table(table.head(SHOWN_PROBLEMS), hide_index=True)
     if len(problems) > SHOWN_PROBLEMS:
-        st.caption(f"另有 {len(problems) - SHOWN_PROBLEMS} 条未显示；可用命令 chainkg validate 查看全部。")
+        st.caption(f"另有 {len(problems) - SHOWN_PROBLEMS} 条未显示，可下载完整清单。")
+        st.download_button("下载全部校验问题（CSV）", as_cells(table).to_csv(index=False).encode("utf-8-sig"),
+                           file_name="校验问题清单.csv", mime="text/csv")
 
 
 if files:
@@ -60,7 +66,7 @@ if files:
         paths = [root / workbooks[0].name] if workbooks else [root]
         result = check(paths, store())
         if sum(result.rows_read.values()) > MAX_ROWS:
-            st.error(f"一次上传最多 {MAX_ROWS:,} 行；更大的数据请用命令行 chainkg load。")
+            st.error(f"一次上传最多 {MAX_ROWS:,} 行；更大的数据（如全国企业名录）请联系系统管理员批量导入。")
             st.stop()
         if result.problems:
             st.subheader("校验结果")

@@ -3,10 +3,11 @@ beside its weight sliders (a move re-ranks in view), exported to Excel."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
+
+from graph import clock
 
 from queries.gaps import STATUSES
 from queries.settings import load_settings
@@ -44,9 +45,9 @@ if segment:
                 score = "得分未知" if pd.isna(best["得分"]) else f"{best['得分']:g} 分"
                 st.markdown(f"排名第一：**{best['企业']}**（{score}，信息完整度 {best['信息完整度']:.0%}）"
                             + (f"，与另外 {tied - 1} 家并列" if tied > 1 else ""))
-                show_table(result.table, "", key="targets", height=420)
+                show_table(result.table, "", key="targets", height=420 if len(result.table) > 10 else None)
                 st.caption(f"{result.summary['得分公式']}。页面显示前 {LIST_TOP} 名。")
-                today = f"{dt.date.today():%Y%m%d}"
+                today = f"{clock.today():%Y%m%d}"
                 download(result, f"{segment}招商目标企业清单_{today}.xlsx", "导出招商目标清单（Excel）")
                 download(lambda: target_list(store(), segment=segment, weights=weights),
                          f"{segment}招商目标企业完整清单_{today}.xlsx", "导出完整清单（Excel）", key="full-list")

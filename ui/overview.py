@@ -14,10 +14,17 @@ progress = analysis("progress").table
 gaps = analysis("gaps").table
 projects = analysis("projects")
 
+def done(t: dict) -> str:
+    """A target's progress in words: completion and 时序进度 where known, else why not."""
+    if pd.isna(t["完成率"]):
+        return t["进度状态"]
+    text = f"完成率 {t['完成率']:.1%}"
+    return text + (f" / 时序 {t['时序进度']:.0%}" if pd.notna(t["时序进度"]) else "") + f"（{t['进度状态']}）"
+
+
 for row in progress[progress["产业链"] == "合计"].to_dict("records"):
     if pd.notna(row["完成率"]):
-        st.info(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，"
-                f"完成率 {row['完成率']:.1%}，时序进度 {row['时序进度']:.0%}（{row['进度状态']}）")
+        st.info(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，{done(row)}")
 
 chains = list(dict.fromkeys(gaps["产业链"]))
 if not chains:
@@ -29,16 +36,16 @@ for start in range(0, len(chains), 3):
             st.subheader(chain)
             targets = progress[(progress["产业链"] == chain) & progress["目标值"].notna()]
             for t in targets.to_dict("records"):
-                done = (f"完成率 {t['完成率']:.1%} / 时序 {t['时序进度']:.0%}" if pd.notna(t["完成率"])
-                        else t["进度状态"])
-                flag = ":red[落后时序] " if t["落后时序"] else ""
-                st.markdown(f"{flag}**{t['期间']} {t['指标']}目标** {t['目标值']}{t['说明'] or ''}：{done}")
+                flag = ":red[落后时序] " if t["落后时序"] is True else ""
+                st.markdown(f"{flag}**{t['期间']} {t['指标']}目标** {t['目标值']}{t['说明'] or ''}：{done(t)}")
             counts = gaps[gaps["产业链"] == chain]["状态"].value_counts()
             st.markdown("　".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span> {s} {int(counts.get(s, 0))}"
                                  for s in STATUSES), unsafe_allow_html=True)
             mine = register[register["产业链"] == chain]["状态"].value_counts()
-            st.caption("项目：" + "，".join(f"{s} {n}" for s, n in mine.items()) +
-                       f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项")
+            unjudged = int(register.loc[register["产业链"] == chain, "无法判断"].sum())
+            st.caption("项目：" + ("，".join(f"{s} {n}" for s, n in mine.items()) or "无") +
+                       f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项"
+                       + (f"（另有 {unjudged} 项缺少数据，无法判断）" if unjudged else ""))
             st.page_link("ui/chain_map.py", label="查看产业链图谱", query_params={"chain": chain})
 
 st.subheader("目标进度")

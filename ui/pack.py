@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
+from graph import clock
+
 from queries.export import export
 from queries.pack import meeting_pack, write_pdf
+from rendering.chain_map import page_images
 from ui.access import record_export
 from ui.common import pick_chain, store
 
@@ -24,7 +26,7 @@ if chain and st.button("生成一链一档", type="primary"):
     st.session_state["pack"] = (chain, pdf, xlsx)
 if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
     _, pdf, xlsx = st.session_state["pack"]
-    stamp = f"{dt.date.today():%Y%m%d}"
+    stamp = f"{clock.today():%Y%m%d}"
     st.success("已生成。")
     for label, data, suffix, mime in (
             ("下载 PDF", pdf, "pdf", "application/pdf"),
@@ -32,3 +34,7 @@ if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
         name = f"{chain}一链一档_{stamp}.{suffix}"
         st.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
                            args=({"文件": name, "内容": "一链一档", "产业链": chain},))
+    pages = page_images(pdf, scale=1.3)
+    st.subheader(f"预览（共 {len(pages)} 页）")
+    for column, (number, image) in zip(st.columns(2) * len(pages), enumerate(pages, start=1)):
+        column.image(image, caption=f"第 {number} 页", width="stretch")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import streamlit as st
 
-from queries.projects import headline
+from graph import clock
+
+from queries.projects import STATUS_COLOURS, headline
 from ui.charts import stacked_bars
 from ui.common import analysis, download, filtered, show_table
 
@@ -14,7 +15,7 @@ st.title("项目台账")
 result = analysis("projects")
 register, pipeline, lagging = result.table, result.tables["分状态统计"], result.tables["滞后项目"]
 st.markdown(headline(result.summary))
-stacked_bars(pipeline, "产业链", "状态", "项目数", key="pipeline")
+stacked_bars(pipeline.fillna({"产业链": "未填产业链"}), "产业链", "状态", "项目数", STATUS_COLOURS, key="pipeline")
 
 left, middle, right = st.columns(3)
 chains = left.multiselect("产业链", list(dict.fromkeys(register["产业链"])), placeholder="全部产业链")
@@ -24,7 +25,7 @@ shown = filtered(register, 产业链=chains, 状态=statuses)
 if only_lagging:
     shown = shown[shown["滞后规则"].map(bool)]
 show_table(shown, "没有符合条件的项目。项目在“数据管理”页的项目表填报。", key="register")
-download(result, f"项目台账_{dt.date.today():%Y%m%d}.xlsx", "导出项目台账（Excel）")
+download(result, f"项目台账_{clock.today():%Y%m%d}.xlsx", "导出项目台账（Excel）")
 
 st.subheader("滞后项目")
 show_table(lagging, "没有查出滞后项目。" + ("" if not result.summary["无法判断项目数"] else
