@@ -3,7 +3,10 @@
 // params: {"rows": ["恩捷股份"], "segment": "隔膜", "weights": [40, 15, 15, 10, 10, 5, 5], "full_at": 10.0, "listed": ["上市"], "specialised": [["小巨人", 1.0], ["专精特新", 0.5]], "regions": ["甘肃"]}
 UNWIND $rows AS wanted
 MATCH (e:Enterprise {name: wanted})
-WITH e, {} AS found
+WITH e, {} AS found,
+     CASE WHEN size([(e)-[:OPERATES_IN]->(:Segment {name: $segment}) | 1]) > 0 THEN 1.0 ELSE 0.0 END AS produces,
+     CASE WHEN size([(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | 1]) > 0 THEN 1.0 ELSE 0.0 END AS supplies_local,
+     CASE WHEN size([(:Project)-[:INVESTED_BY]->(e) | 1]) > 0 THEN 1.0 ELSE 0.0 END AS pipeline
 {{score}}
 RETURN e.name AS name, e.region AS region, coalesce(e.tags, []) AS tags, e.stock_code AS stock_code,
        e.registered_capital AS capital, coalesce(e.illustrative, false) AS illustrative,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
@@ -64,7 +65,8 @@ def test_an_analyst_export_is_in_the_audit_log(accounts, settings, tmp_path):
     [entry] = [e for e in audit.entries() if e["user"] == "analyst1" and e["action"] == "导出"]
     assert entry["role"] == "analyst" and entry["what"]["文件"] == str(out) and entry["what"]["行数"] == 4
     assert entry["from"].startswith("命令行")
-    assert abs(time.mktime(time.strptime(entry["time"][:19], "%Y-%m-%dT%H:%M:%S")) - started) < 120
+    assert abs(dt.datetime.fromisoformat(entry["time"]).timestamp() - started) < 120
+    assert entry["time"].endswith("+08:00")  # Beijing time, whatever the server's zone
     logged = json.loads(run_cli("audit", "--json", env=_as(accounts, "admin1"), check=True).stdout)
     assert any(e["user"] == "analyst1" for e in logged)
     assert run_cli("audit", env=_as(accounts, "analyst1")).returncode == 3  # admins only

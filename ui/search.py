@@ -21,7 +21,9 @@ def pick_enterprise(key: str) -> str | None:
     wanted = st.session_state.get("enterprise")
     # nothing is shown before the user names or picks a firm (a first firm would look chosen)
     index = options.index(wanted) if wanted in options else 0 if text else None
-    chosen = st.selectbox("企业", options, index=index, key=f"{key}-pick", placeholder="输入名称搜索，或从列表中选择")
+    # a new search is a new list, its best match chosen (a keyed widget keeps its old choice)
+    chosen = st.selectbox("企业", options, index=index, key=f"{key}-pick-{text.strip()}",
+                          placeholder="输入名称搜索，或从列表中选择")
     if chosen:
         st.session_state["enterprise"] = chosen
     return chosen
