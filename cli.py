@@ -31,7 +31,7 @@ from loaders.synth import MAPPING, synthesize
 from loaders.template import write_template
 from queries.chain_map import chain_map
 from queries.conflicts import conflict_table, source_conflicts
-from queries.export import as_cells, cell_text, export
+from queries.export import UNKNOWN, cell_text, display_cells, export
 from queries.gaps import STATUSES, gaps
 from queries.names import resolve
 from queries.pack import meeting_pack, write_pdf
@@ -581,12 +581,13 @@ def _show(result: Result, as_json: bool, out: Path | None) -> None:
         return
     click.echo(result.title)
     for key, value in result.summary.items():
-        click.echo(f"  {key}: {cell_text(value) if value is not None else '（空）'}")
+        shown = f"{value:.1%}" if "率" in key and isinstance(value, float) else cell_text(value)
+        click.echo(f"  {key}: {UNKNOWN if shown is None else shown}")
     if out is None:
         for name, table in result.tables.items():
             click.echo(f"\n[{name}] {len(table)} 行 / rows")
             if len(table):
-                click.echo(as_cells(table).fillna("").to_string(index=False))
+                click.echo(display_cells(table).to_string(index=False))
 
 
 def _analysis(role: str):

@@ -370,9 +370,8 @@ def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
         if then:
             then()
             _settled(page)
-        for summary in page.locator("[data-testid='stExpander'] summary").all():
-            summary.click()
-        page.wait_for_timeout(300)
+        page.evaluate("() => document.querySelectorAll('[data-testid=stExpander] details').forEach(d => d.open = true)")
+        page.wait_for_timeout(500)
         assert _raw_words(page.inner_text("body")) == [], path
 
     for path in ["", "projects", "data", "status"] + [f"chain_map?chain={c}" for c in CHAINS]:

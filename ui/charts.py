@@ -106,7 +106,7 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
                               "x": side * (offset + column * COLUMN_GAP), "y": (place - (height - 1) / 2) * ROW_GAP,
                               "symbolSize": 16 if len(table) <= LABELLED else 8,
                               "itemStyle": {"color": "#2e7d32" if row["本地"] else GREY},
-                              "tooltip": {"formatter": f"{row['企业']}：{row['关系']}，经由 {row['经由']}"}})
+                              "tooltip": {"formatter": escape(f"{row['企业']}：{row['关系']}，经由 {row['经由']}")}})
             offset += math.ceil(len(rows) / per_column) * COLUMN_GAP + HOP_GAP
     kinds: dict[tuple[str, str], str] = {}
     for row in table.to_dict("records"):
