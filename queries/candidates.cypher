@@ -1,6 +1,6 @@
 // What the target list shows of each named candidate for $segment: its score parts (see
 // fragments/score.cypher) and the facts its reasons quote.
-// params: {"rows": ["恩捷股份"], "segment": "隔膜", "weights": [40, 15, 15, 10, 10, 5, 5], "full_at": 10.0, "listed": ["上市"], "specialised": [["小巨人", 1.0], ["专精特新", 0.5]], "regions": ["甘肃"]}
+// params: {"rows": ["恩捷股份"], "segment": "隔膜", "weights": {"produces": 40, "supplies_local": 15, "scale": 15, "listed": 10, "specialised": 10, "region": 5, "pipeline": 5}, "total": 100.0, "full_at": 10.0, "listed": ["上市"], "specialised": [["小巨人", 1.0], ["专精特新", 0.5]], "regions": ["甘肃"]}
 UNWIND $rows AS wanted
 MATCH (e:Enterprise {name: wanted})
 WITH e, {} AS found,
@@ -10,8 +10,8 @@ WITH e, {} AS found,
 {{score}}
 RETURN e.name AS name, e.region AS region, coalesce(e.tags, []) AS tags, e.stock_code AS stock_code,
        e.registered_capital AS capital, coalesce(e.illustrative, false) AS illustrative,
-       {produces: parts[0], supplies_local: parts[1], scale: parts[2], listed: parts[3], specialised: parts[4],
-        region: parts[5], pipeline: parts[6]} AS parts, score, completeness,  // a map: lists come back sorted
-       [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS supplies_local,
-       [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS pipeline,
+       {produces: produces, supplies_local: supplies_local, scale: scale, listed: listed, specialised: specialised,
+        region: region, pipeline: pipeline} AS parts, score, completeness,
+       [(e)-[:SUPPLIES]->(b:Enterprise) WHERE b.local = true | b.name] AS local_customers,
+       [(p:Project)-[:INVESTED_BY]->(e) | p.name + '（' + coalesce(p.status, '状态未知') + '）'] AS projects,
        [(e)-[:CITED_IN]->(src:Source) | src.id] AS sources

@@ -46,7 +46,7 @@ class Note:
     id: str
     text: str
     full: str  # the whole text, when `text` had to be cut
-    x: float  # left end of the baseline box (top left of the line)
+    x: float  # top left of the line
     y: float
     w: float
     size: float

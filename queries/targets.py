@@ -100,9 +100,9 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
 
 
 def score_parameters(segment: str, rules: TargetRules) -> dict:
-    """The parameters of fragments/score.cypher: weights in the order of PARTS."""
-    weights = rules.weights.model_dump()
-    return {"segment": segment, "weights": [float(weights[k]) for k in PARTS], "full_at": float(rules.scale_full_at),
+    """The parameters of fragments/score.cypher."""
+    weights = {k: float(v) for k, v in rules.weights.model_dump().items()}
+    return {"segment": segment, "weights": weights, "total": sum(weights.values()), "full_at": float(rules.scale_full_at),
             "listed": list(rules.listed_tags),
             "specialised": sorted(([tag, float(value)] for tag, value in rules.specialised_tags.items()),
                                   key=lambda pair: -pair[1]),  # best first: the query takes the first match
@@ -115,12 +115,12 @@ def _row(segment: str, profile: dict, found: dict, rules: TargetRules) -> dict:
     tags, capital, region = profile["tags"], profile["capital"], profile["region"]
     reasons = {
         "produces": f"生产{segment}" + (f"（{found['product']}）" if found["product"] else ""),
-        "supplies_local": f"已为本地企业配套：{'、'.join(profile['supplies_local'])}",
+        "supplies_local": f"已为本地企业配套：{'、'.join(profile['local_customers'])}",
         "scale": f"注册资本 {capital:g} 亿元" if capital else "",
         "listed": "上市企业" + (f"（股票代码 {profile['stock_code']}）" if profile["stock_code"] else ""),
         "specialised": "、".join(t for t in tags if any(tag in t for tag in rules.specialised_tags)),
         "region": f"位于{region}",
-        "pipeline": f"已在招商项目库：{'、'.join(profile['pipeline'])}",
+        "pipeline": f"已在招商项目库：{'、'.join(profile['projects'])}",
     }
     missing = list(dict.fromkeys(MISSING[k] for k, v in parts.items() if v is None))
     return {"环节": segment, "企业": profile["name"],

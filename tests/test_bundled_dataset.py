@@ -242,3 +242,37 @@ def test_nonferrous_pack_keeps_words_whole_and_says_why(loaded, cli_env, tmp_pat
                     assert not any(n in text and all(n not in line for line in lines) for n in names), (name, lines)
     assert sections >= 3
     assert "一清单" in flat and "一策" in flat and "无法排出招商目标" in flat and "政策与基金在" in flat
+
+
+def test_chain_map_layouts_keep_boxes_and_labels_apart(loaded):
+    """The layout itself (the browser test checks what is drawn): no two boxes or labels
+    share a pixel, every arrow's tip is on its target's edge, each arrow starts on its
+    source's edge, and a run crossing a column does so between its boxes."""
+    from queries.chain_map import chain_map
+    from queries.layout import chain_layout
+
+    def apart(a, b) -> bool:
+        return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+    def on_edge(point, box) -> bool:
+        x, y = point
+        return (box.y <= y <= box.y + box.h and x in (box.x, box.x + box.w))
+
+    for chain in ["有色金属新材料", BATTERY, "数字经济", "化工循环", "资源综合利用", "高品质菜草畜"]:
+        mapped = chain_map(loaded, chain)
+        for attach in (0, 3):
+            layout = chain_layout(mapped.tables["环节"], mapped.tables["上下游"], attach=attach)
+            where = {b.id: b for b in layout.boxes}
+            rects = [(b.x, b.y, b.x + b.w, b.y + b.h) for b in layout.boxes]
+            rects += [(n.x, n.y, n.x + n.w, n.y + n.size + 2) for n in layout.notes]
+            for i, a in enumerate(rects):
+                assert all(apart(a, b) for b in rects[i + 1:]), (chain, attach, a)
+            assert layout.arrows, chain
+            for arrow in layout.arrows:
+                assert on_edge(arrow.points[0], where[arrow.source]), (chain, arrow)
+                assert on_edge(arrow.points[-1], where[arrow.target]), (chain, arrow)
+                for (x1, y1), (x2, y2) in zip(arrow.points[1:-2], arrow.points[2:-1]):  # the inner legs
+                    leg = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+                    assert all(apart(leg, (b.x + 1, b.y + 1, b.x + b.w - 1, b.y + b.h - 1)) for b in layout.boxes), \
+                        (chain, arrow)
+            assert layout.width >= max(x for a in layout.arrows for x, _ in a.points)
