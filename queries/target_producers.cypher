@@ -10,5 +10,5 @@ WITH e, o AS found, 1.0 AS produces, 0.0 AS supplies_local, 0.0 AS pipeline  // 
 {{score}}
 ORDER BY coalesce(score, -1.0) DESC, completeness DESC, e.name
 LIMIT $limit
-RETURN e.name AS enterprise, coalesce(e.local, false) AS local, true AS produces, found.product AS product,
+RETURN e.name AS enterprise, coalesce(e.local, false) AS local, found.product AS product,
        coalesce(found.source, []) AS sources, coalesce(found.illustrative, false) AS illustrative

@@ -80,8 +80,8 @@ def target_list(store: Store, segment: str | None = None, chain: str | None = No
 
 
 def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None) -> dict[str, dict]:
-    """enterprise -> what makes it a candidate for `segment`: the producers that rank
-    first on their own parts, and every candidate tied to the city (see the two queries)."""
+    """enterprise -> what makes it a candidate for `segment` (its product, sources, 示例):
+    the producers that rank first, and every candidate tied to the city (see the two queries)."""
     local = len(read(store, "producers", {"segments": [segment]}))
     with ThreadPoolExecutor(2) as pool:  # two reads the server answers side by side
         ranked = pool.submit(read, store, "target_producers",
@@ -90,9 +90,7 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
         rows = [row for row in ranked.result() if not row["local"]] + linked.result()
     found: dict[str, dict] = {}
     for row in rows:
-        c = found.setdefault(row["enterprise"], {"produces": False, "product": None, "sources": [],
-                                                 "illustrative": False})
-        c["produces"] |= row["produces"]
+        c = found.setdefault(row["enterprise"], {"product": None, "sources": [], "illustrative": False})
         c["product"] = c["product"] or row["product"]
         c["sources"] = merged(c["sources"], row["sources"])
         c["illustrative"] |= row["illustrative"]
