@@ -276,3 +276,13 @@ def test_chain_map_layouts_keep_boxes_and_labels_apart(loaded):
                     assert all(apart(leg, (b.x + 1, b.y + 1, b.x + b.w - 1, b.y + b.h - 1)) for b in layout.boxes), \
                         (chain, arrow)
             assert layout.width >= max(x for a in layout.arrows for x, _ in a.points)
+
+
+def test_separator_candidates_show_unknown_scale_not_zero(loaded, cli_env):
+    """The bundled data knows no registered capital for the 隔膜 candidates: 规模 is 未知
+    (not 0) for each, left out of the score, and named in 待补信息."""
+    listed = json.loads(run_cli("targets", "--segment", "隔膜", "--json", env=cli_env, check=True).stdout)["招商目标"]
+    assert len(listed) == 4 and all(row["规模"] == "未知" and "注册资本" in row["待补信息"][0] for row in listed)
+    # 恩捷股份 and 星源材质 are listed (stock codes): 50 of the 70 known weight = 71.4, tied first
+    assert [(r["排名"], r["企业"], r["得分"], r["信息完整度"]) for r in listed[:2]] == [
+        (1, "恩捷股份", 71.4, 0.7), (1, "星源材质", 71.4, 0.7)]
