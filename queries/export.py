@@ -79,9 +79,11 @@ def display_cells(table: pd.DataFrame) -> pd.DataFrame:
 def _percent(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return "；".join(_percent(v) for v in value) or None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        return UNKNOWN if value is None or (isinstance(value, float) and math.isnan(value)) else cell_text(value)
-    return f"{value:.1%}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return UNKNOWN
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.1%}"
+    return cell_text(value)
 
 
 def _write_xlsx(result: Result, path: Path) -> None:

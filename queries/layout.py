@@ -22,7 +22,7 @@ ARROW_COLOR = "#6d6d6d"
 PAD, LEGEND, HEADER = 12, 22, 30  # outer margin; legend row; stage-title row
 BOX_W, GAP = 156, 50  # box width; the space between columns, where arrows run
 SEGMENT_SIZE, SEGMENT_LINE = 13, 18
-NOTE_SIZE, NOTE_LINE, NOTE_INDENT = 11, 16, 10
+NOTE_SIZE, NOTE_LINE, NOTE_INDENT = 11, 16, 10  # a note's line is its size + 5
 BLOCK_GAP = 14  # between one segment's block (box and notes) and the next
 LANE = 7  # between the vertical runs of arrows inside one gap
 PORT = 7  # between the ends of arrows along a box's edge
@@ -49,6 +49,7 @@ class Note:
     x: float  # top left of the line
     y: float
     w: float
+    h: float  # the line's height; the text is centred in it
     size: float
     kind: str  # 阶段, 图例, 企业, 项目, 更多
 
@@ -135,7 +136,7 @@ def _gaps(start: int, end: int) -> list[int]:
 
 def _note(id: str, text: str, x: float, y: float, width: float, size: float, kind: str) -> Note:
     shown = fit(text, width, size)
-    return Note(id, shown, text, x, y, text_width(shown, size), size, kind)
+    return Note(id, shown, text, x, y, text_width(shown, size), size + 5, size, kind)
 
 
 def _legend() -> tuple[list[Note], list[tuple[str, str, float, float]]]:

@@ -67,7 +67,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
     gap_names = "、".join(gaps.loc[gaps["状态"].isin(["缺失", "薄弱"]), "环节"])
     empty = {
         "目标": "图中没有本链的目标。目标在“数据管理”页的指标表填报（所属产业链填本链），完成情况在指标完成表填报。",
-        "缺链补链": "本链各环节都有本地生产企业，没有缺失、薄弱或在建环节。",
+        "缺链补链": "本链各环节均为优势环节，没有缺失、薄弱或在建环节。",
         "重点企业": "图中没有在本链环节生产的本地企业。本地企业及其环节在“数据管理”页的企业表和企业环节表填报。",
         "重点项目": "图中没有属于本链的项目。项目在“数据管理”页的项目表填报（所属产业链填本链）。",
         "招商目标": (f"本链缺失、薄弱环节（{gap_names}）在图中没有外地生产企业，无法排出招商目标。"
@@ -108,8 +108,7 @@ def write_pdf(pack: MeetingPack, path: Path) -> Path:
              Paragraph(_text(f"环节状态：{counts}"), styles["body"])]
     width = A4[0] - 2 * MARGIN
     layout = chain_layout(pack.map.tables["环节"], pack.map.tables["上下游"])
-    sections = [("目标与进度", "目标"), ("缺链补链", "缺链补链")]
-    for title, name in sections:
+    for title, name in (("目标与进度", "目标"), ("缺链补链", "缺链补链")):
         story += _section(title, pack, name, styles, width)
     story.append(KeepTogether([
         Paragraph(_text(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）"), styles["h2"]),

@@ -11,7 +11,7 @@ from reportlab.graphics import renderPDF, renderSVG
 from reportlab.graphics.shapes import Drawing, Group, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
 
-from queries.layout import (ARROW_COLOR, NOTE_LINE, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
+from queries.layout import (ARROW_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
                             UNKNOWN_COLOR, ChainLayout, arrowhead)
 from rendering.fonts import CSS_FONTS, register_font
 
@@ -43,8 +43,7 @@ def map_drawing(layout: ChainLayout, width: float | None = None, height: float |
                              fontName=font, fontSize=SEGMENT_SIZE, textAnchor="middle",
                              fillColor=colors.HexColor(TEXT_ON.get(box.status, "#ffffff"))))
     for note in layout.notes:
-        line = 15 if note.kind == "阶段" else NOTE_LINE
-        group.add(String(note.x + note.w / 2, flip(note.y + line / 2) - note.size * 0.35, note.text, fontName=font,
+        group.add(String(note.x + note.w / 2, flip(note.y + note.h / 2) - note.size * 0.35, note.text, fontName=font,
                          fontSize=note.size, textAnchor="middle",
                          fillColor=colors.HexColor("#777777" if note.kind == "更多" else "#333333")))
     group.scale(scale, scale)

@@ -9,13 +9,13 @@ from html import escape
 import pandas as pd
 from streamlit_echarts import st_echarts
 
-from queries.layout import (ARROW_COLOR, NOTE_LINE, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
+from queries.layout import (ARROW_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
                             UNKNOWN_COLOR, ChainLayout, arrowhead)
 from rendering.fonts import CSS_FONTS
 
-# A click on a segment sends its name back to Python.
-CLICK_FIRM = "function(p){return p.dataType==='node' ? p.data.id : undefined}"
+# A click on a segment (on the map) or a firm (in the network) sends its id back to Python.
 CLICK = "function(p){return (p.dataType==='node' && p.data.kind==='环节') ? p.data.id : undefined}"
+CLICK_FIRM = "function(p){return p.dataType==='node' ? p.data.id : undefined}"
 # After each render, and whenever its holder is resized, the map is scaled to the width it
 # is given (at most MAX_SCALE) as a whole: boxes, labels and arrows keep their places
 # relative to each other. A holder not laid out yet (width 0) is measured again shortly.
@@ -55,11 +55,11 @@ def chain_map_options(layout: ChainLayout) -> dict:
                       "color": TEXT_ON.get(box.status, "#fff")},
             "tooltip": {"formatter": escape(f"{box.id}：{box.status or '状态未知'}")}})
     for note in layout.notes:
-        strong = note.kind in ("阶段",)
+        strong = note.kind == "阶段"
         nodes.append({
             "id": note.id, "name": note.text, "kind": note.kind, "x": note.x + note.w / 2,
-            "y": note.y + (15 if strong else NOTE_LINE) / 2, "symbol": "rect",
-            "symbolSize": [note.w, 15 if strong else NOTE_LINE], "itemStyle": {"color": "rgba(0,0,0,0)"},
+            "y": note.y + note.h / 2, "symbol": "rect",
+            "symbolSize": [note.w, note.h], "itemStyle": {"color": "rgba(0,0,0,0)"},
             "label": {"show": True, "position": "inside", "formatter": note.text.replace("{", "｛"),
                       "fontSize": note.size, "fontFamily": CSS_FONTS, "fontWeight": "bold" if strong else "normal",
                       "color": "#333" if note.kind != "更多" else "#777"},
