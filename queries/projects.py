@@ -6,6 +6,7 @@ whose rules could be checked counts as 无法判断, never as on schedule."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pandas as pd
 
@@ -38,7 +39,7 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
     for p in read(store, "projects", {"chain": chain}):
         completion = _ratio(p["completed_investment"], p["total_investment"])
         arrival = _ratio(p["funds_arrived"], p["funds_signed"])
-        flags, unchecked = _lagging(p, completion, arrival, as_of, rules)
+        flags, unchecked, judged = _lagging(p, completion, arrival, as_of, rules)
         lagging += [{"产业链": p["chain"], "项目": p["project"], "状态": p["status"] or UNKNOWN, "规则": rule,
                      "说明": detail, "责任单位": p["responsible_unit"], "来源": p["sources"]} for rule, detail in flags]
         register.append({
@@ -49,7 +50,7 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
             "资金到位率": arrival, "签约日期": p["signed_date"], "开工日期": p["start_date"],
             "投产日期": p["finish_date"], "责任单位": p["responsible_unit"],
             "滞后规则": [rule for rule, _ in flags], "未能检查": unchecked,
-            "无法判断": bool(unchecked) and not checked(p, rules, unchecked), "示例": p["illustrative"],
+            "无法判断": not judged, "示例": p["illustrative"],
             "来源": p["sources"]})
     table = pd.DataFrame(register, columns=REGISTER)
     lag_table = pd.DataFrame(lagging, columns=["产业链", "项目", "状态", "规则", "说明", "责任单位", "来源"])
@@ -63,7 +64,8 @@ def project_tracking(store: Store, chain: str | None = None, as_of: dt.date | No
                 .rename(columns={"总投资合计": "总投资合计（亿元）"}))
     summary = {"产业链": chain or "全部", "截至日期": as_of.isoformat(), "项目数": len(table),
                "滞后项目数": int(lag_table["项目"].nunique()), "无法判断项目数": int(table["无法判断"].sum()),
-               "无法判断原因": _tally(table.loc[table["无法判断"], "未能检查"]),
+               "无法判断原因": dict(Counter(item for missing in table.loc[table["无法判断"], "未能检查"]
+                                       for item in missing).most_common()),
                "状态统计": {s: int((table["状态"] == s).sum()) for s in order if (table["状态"] == s).any()}}
     return Result(f"{chain or '全部产业链'}项目台账",
                   {"项目台账": table, "分状态统计": pipeline, "滞后项目": lag_table}, summary)
@@ -73,56 +75,47 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
     return round(part / whole, 4) if part is not None and whole else None
 
 
-def _lagging(p: dict, completion, arrival, as_of: dt.date, rules: ProjectRules) -> tuple[list[tuple[str, str]], list[str]]:
-    """(rule, detail) for every lagging rule the project meets, and the rules its status
-    calls for that its data cannot answer (each naming what is missing)."""
-    flags, unchecked = [], []
+def _lagging(p: dict, completion, arrival, as_of: dt.date,
+             rules: ProjectRules) -> tuple[list[tuple[str, str]], list[str], bool]:
+    """(rule, detail) for every lagging rule the project meets; the rules its status calls
+    for that its data cannot answer (each naming what is missing); and whether it could be
+    judged at all (at least one rule its status calls for was checked)."""
+    flags, unchecked, checked = [], [], 0
     status = p["status"]
     if status is None:
-        return [], ["项目状态未知，无法套用滞后规则"]
+        return [], ["项目状态未知，无法套用滞后规则"], False
     if status in rules.completion_statuses:
         if completion is None:
             unchecked.append("投资完成率：缺少总投资或已完成投资")
-        elif completion < rules.completion_min:
-            flags.append((f"投资完成率低于 {rules.completion_min:.0%}",
-                          f"已完成 {p['completed_investment']:g} / 总投资 {p['total_investment']:g} 亿元（{completion:.1%}）"))
+        else:
+            checked += 1
+            if completion < rules.completion_min:
+                flags.append((f"投资完成率低于 {rules.completion_min:.0%}", f"已完成 {p['completed_investment']:g} / "
+                              f"总投资 {p['total_investment']:g} 亿元（{completion:.1%}）"))
     if status in rules.signed_statuses:
-        months = _months_between(dt.date.fromisoformat(p["signed_date"]), as_of) if p["signed_date"] else None
-        if months is None:
+        if not p["signed_date"]:
             unchecked.append("签约后开工：缺少签约日期")
-        elif months >= rules.signed_not_started_months:
-            flags.append((f"签约超过 {rules.signed_not_started_months} 个月未开工",
-                          f"签约于 {p['signed_date']}，至 {as_of.isoformat()} 已 {months} 个月仍为{status}"))
+        else:
+            checked += 1
+            months = _months_between(dt.date.fromisoformat(p["signed_date"]), as_of)
+            if months >= rules.signed_not_started_months:
+                flags.append((f"签约超过 {rules.signed_not_started_months} 个月未开工",
+                              f"签约于 {p['signed_date']}，至 {as_of.isoformat()} 已 {months} 个月仍为{status}"))
     if arrival is None and status in (*rules.signed_statuses, *rules.completion_statuses):
         unchecked.append("资金到位率：缺少签约资金或到位资金")
-    elif arrival is not None and arrival < rules.funds_arrival_min:
-        flags.append((f"资金到位率低于 {rules.funds_arrival_min:.0%}",
-                      f"到位 {p['funds_arrived']:g} / 签约 {p['funds_signed']:g} 亿元（{arrival:.1%}）"))
+    elif arrival is not None:
+        checked += 1
+        if arrival < rules.funds_arrival_min:
+            flags.append((f"资金到位率低于 {rules.funds_arrival_min:.0%}",
+                          f"到位 {p['funds_arrived']:g} / 签约 {p['funds_signed']:g} 亿元（{arrival:.1%}）"))
     if status in rules.overdue_statuses:
         if not p["finish_date"]:
             unchecked.append("计划投产：缺少投产日期")
-        elif dt.date.fromisoformat(p["finish_date"]) < as_of:
-            flags.append(("计划投产日期已过未投产", f"计划 {p['finish_date']} 投产，目前{status}"))
-    return flags, unchecked
-
-
-def checked(p: dict, rules: ProjectRules, unchecked: list[str]) -> bool:
-    """Whether at least one rule the project's status calls for could be checked."""
-    status = p["status"]
-    if status is None:
-        return False
-    called = ((status in rules.completion_statuses) + (status in rules.signed_statuses)
-              + (status in (*rules.signed_statuses, *rules.completion_statuses)) + (status in rules.overdue_statuses))
-    return called > len(unchecked)
-
-
-def _tally(unchecked) -> dict[str, int]:
-    """How many unjudged projects miss each piece of data, most first."""
-    counts: dict[str, int] = {}
-    for missing in unchecked:
-        for item in missing:
-            counts[item] = counts.get(item, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        else:
+            checked += 1
+            if dt.date.fromisoformat(p["finish_date"]) < as_of:
+                flags.append(("计划投产日期已过未投产", f"计划 {p['finish_date']} 投产，目前{status}"))
+    return flags, unchecked, bool(checked) or not unchecked
 
 
 def headline(summary: dict) -> str:
