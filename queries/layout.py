@@ -18,6 +18,8 @@ STATUS_COLORS = {"优势": "#2e7d32", "薄弱": "#f9a825", "在建": "#1565c0", 
 UNKNOWN_COLOR = "#9e9e9e"  # 状态未知: a grey that no status uses
 TEXT_ON = {"薄弱": "#212121"}  # dark text on the amber box, white on the others
 ARROW_COLOR = "#6d6d6d"
+LEAD_COLOR = "#ffd600"  # the frame of a segment the chain's lead firm makes
+SWATCH_W, SWATCH_H = 12, 10  # a legend colour
 
 PAD, LEGEND, HEADER = 12, 22, 30  # outer margin; legend row; stage-title row
 BOX_W, GAP = 156, 50  # box width; the space between columns, where arrows run
@@ -144,8 +146,8 @@ def _legend() -> tuple[list[Note], list[tuple[str, str, float, float]]]:
     notes, swatches, x = [], [], PAD
     for status, colour in STATUS_COLORS.items():
         swatches.append((status, colour, x, PAD + 2))
-        notes.append(_note(f"__图例{status}", status, x + 16, PAD, 40, 11, "图例"))
-        x += 16 + notes[-1].w + 12
+        notes.append(_note(f"__图例{status}", status, x + SWATCH_W + 4, PAD, 40, 11, "图例"))
+        x += SWATCH_W + 4 + notes[-1].w + 12
     for mark in ("★ 链主企业", "└ 细分环节", "虚线：推定关系"):
         notes.append(_note(f"__图例{mark}", mark, x, PAD, 120, 11, "图例"))
         x += notes[-1].w + 12

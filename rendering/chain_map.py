@@ -11,8 +11,8 @@ from reportlab.graphics import renderPDF, renderSVG
 from reportlab.graphics.shapes import Drawing, Group, PolyLine, Polygon, Rect, String
 from reportlab.lib import colors
 
-from queries.layout import (ARROW_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
-                            UNKNOWN_COLOR, ChainLayout, arrowhead)
+from queries.layout import (ARROW_COLOR, LEAD_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, SWATCH_H, SWATCH_W,
+                            TEXT_ON, UNKNOWN_COLOR, ChainLayout, arrowhead)
 from rendering.fonts import CSS_FONTS, register_font
 
 ARROW = colors.HexColor(ARROW_COLOR)
@@ -32,11 +32,11 @@ def map_drawing(layout: ChainLayout, width: float | None = None, height: float |
         group.add(PolyLine(points, strokeColor=ARROW, strokeWidth=1.2, strokeDashArray=[4, 3] if arrow.assumed else None))
         group.add(Polygon([c for x, y in arrowhead(arrow.points) for c in (x, flip(y))], fillColor=ARROW, strokeColor=None))
     for status, colour, x, y in layout.legend:
-        group.add(Rect(x, flip(y + 10), 12, 10, fillColor=colors.HexColor(colour), strokeColor=None))
+        group.add(Rect(x, flip(y + SWATCH_H), SWATCH_W, SWATCH_H, fillColor=colors.HexColor(colour), strokeColor=None))
     for box in layout.boxes:
         fill = colors.HexColor(STATUS_COLORS.get(box.status, UNKNOWN_COLOR))
         group.add(Rect(box.x, flip(box.y + box.h), box.w, box.h, rx=4, ry=4, fillColor=fill,
-                       strokeColor=colors.HexColor("#ffd600") if box.lead else None, strokeWidth=3 if box.lead else 0))
+                       strokeColor=colors.HexColor(LEAD_COLOR) if box.lead else None, strokeWidth=3 if box.lead else 0))
         top = box.y + (box.h - SEGMENT_LINE * len(box.lines)) / 2
         for i, line in enumerate(box.lines):
             group.add(String(box.x + box.w / 2, flip(top + SEGMENT_LINE * (i + 0.5)) - SEGMENT_SIZE * 0.35, line,

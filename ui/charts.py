@@ -9,8 +9,8 @@ from html import escape
 import pandas as pd
 from streamlit_echarts import st_echarts
 
-from queries.layout import (ARROW_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, TEXT_ON,
-                            UNKNOWN_COLOR, ChainLayout, arrowhead)
+from queries.layout import (ARROW_COLOR, LEAD_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, SWATCH_H, SWATCH_W,
+                            TEXT_ON, UNKNOWN_COLOR, ChainLayout, arrowhead)
 from rendering.fonts import CSS_FONTS
 
 # A click on a segment (on the map) or a firm (in the network) sends its id back to Python.
@@ -48,7 +48,7 @@ def chain_map_options(layout: ChainLayout) -> dict:
             "id": box.id, "name": box.id, "kind": "环节", "x": box.x + box.w / 2, "y": box.y + box.h / 2,
             "symbol": "rect", "symbolSize": [box.w, box.h],
             "itemStyle": {"color": STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
-                          "borderColor": "#ffd600" if box.lead else STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
+                          "borderColor": LEAD_COLOR if box.lead else STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
                           "borderWidth": 3 if box.lead else 0},
             "label": {"show": True, "position": "inside", "formatter": "\n".join(box.lines).replace("{", "｛"),
                       "fontSize": SEGMENT_SIZE, "lineHeight": SEGMENT_LINE, "fontFamily": CSS_FONTS,
@@ -64,7 +64,7 @@ def chain_map_options(layout: ChainLayout) -> dict:
                       "fontSize": note.size, "fontFamily": CSS_FONTS, "fontWeight": "bold" if strong else "normal",
                       "color": "#333" if note.kind != "更多" else "#777"},
             "tooltip": {"formatter": escape(note.full)} if note.kind in ("企业", "项目", "更多") else {"show": False}})
-    graphic = [{"type": "rect", "shape": {"x": x, "y": y, "width": 12, "height": 10},
+    graphic = [{"type": "rect", "shape": {"x": x, "y": y, "width": SWATCH_W, "height": SWATCH_H},
                 "style": {"fill": colour}, "silent": True} for _, colour, x, y in layout.legend]
     for arrow in layout.arrows:
         graphic.append({"type": "polyline", "shape": {"points": [list(p) for p in arrow.points]}, "silent": True,

@@ -23,9 +23,9 @@ if chain and st.button("生成一链一档", type="primary"):
         pack = meeting_pack(store(), chain)
         pdf = write_pdf(pack, Path(folder) / "pack.pdf").read_bytes()
         xlsx = export(pack.tables, Path(folder) / "pack.xlsx").read_bytes()
-    st.session_state["pack"] = (chain, pdf, xlsx)
+    st.session_state["pack"] = (chain, pdf, xlsx, page_images(pdf, scale=1.3))  # the preview, drawn once
 if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
-    _, pdf, xlsx = st.session_state["pack"]
+    _, pdf, xlsx, pages = st.session_state["pack"]
     stamp = f"{clock.today():%Y%m%d}"
     st.success("已生成。")
     for label, data, suffix, mime in (
@@ -34,7 +34,6 @@ if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
         name = f"{chain}一链一档_{stamp}.{suffix}"
         st.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
                            args=({"文件": name, "内容": "一链一档", "产业链": chain},))
-    pages = page_images(pdf, scale=1.3)
     st.subheader(f"预览（共 {len(pages)} 页）")
     for column, (number, image) in zip(st.columns(2) * len(pages), enumerate(pages, start=1)):
         column.image(image, caption=f"第 {number} 页", width="stretch")
