@@ -67,14 +67,16 @@ def _store():
     return store
 
 
-def _needs(role: str):
+def _needs(role: str, logged: bool = False):
     """Commands that read or write data: with accounts set up, sign in first (CHAINKG_USER and
     CHAINKG_PASSWORD, or prompts) as a user with at least `role`. The user is kept in the
-    click context for the audit log."""
+    click context for the audit log; a `logged` command is not run while the log fails its check."""
     def decorate(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             click.get_current_context().meta["user"] = _sign_in(role)
+            if logged:
+                _loggable()
             return fn(*args, **kwargs)
         return wrapper
     return decorate
@@ -87,13 +89,19 @@ def _sign_in(role: str) -> User:
     name = os.environ.get("CHAINKG_USER") or click.prompt("用户名 / user", err=True)
     password = os.environ.get("CHAINKG_PASSWORD") or click.prompt("密码 / password", hide_input=True, err=True)
     try:
-        user = accounts.sign_in(name, password)
+        user = accounts.sign_in(name, password, audit.cli_origin())
     except AccessDenied:
         audit.record("登录失败", User(name.strip()[:64], "-"), {}, audit.cli_origin())
         raise
     if not user.may(role):
         raise AccessDenied(f"权限不足：需要 {role} 角色 / this command needs the {role} role")
     return user
+
+
+def _loggable() -> None:
+    """What the audit log records is not done while the log fails its check."""
+    if broken := audit.check():
+        raise audit.AuditBroken(broken)
 
 
 def _audit(action: str, what: dict) -> None:
@@ -198,7 +206,7 @@ def db_status(engine: str | None, as_json: bool) -> None:
 @ENGINE
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the whole graph.")
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def db_import(folder: Path, engine: str | None, yes: bool) -> None:
     """Replace the local Neo4j's graph by `chainkg export-neo4j` files, offline, with Neo4j's
     own import tool (for very large graphs; the server is stopped meanwhile)."""
@@ -304,7 +312,7 @@ def validate_dataset(paths: tuple[Path, ...], mappings, mapping_only) -> None:
 @click.option("--replace", is_flag=True, help="Also delete what this dataset loaded before and no longer states.")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as_json: bool) -> None:
     """Validate and load datasets (the bundled city dataset when no PATH is given).
     Nothing is written when any error is found (exit 2)."""
@@ -343,7 +351,7 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
               "no longer state (e.g. segment links of a corrected mapping).")
 @click.option("--json", "as_json", is_flag=True)
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def import_directory_command(paths, dataset, mappings, mapping_only, local_city, skip_bad, rejects, chunk_rows,
                              replace, as_json) -> None:
     """Import large enterprise directories (企业名录) and supply-relation files, streaming in
@@ -468,7 +476,7 @@ NEW_FOLDER = click.option("--out", "out", required=True, type=click.Path(file_ok
 @main.command("backup")
 @NEW_FOLDER
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def backup_command(out: Path) -> None:
     """Write the whole graph to a folder (manifest.json, nodes.jsonl, relationships.jsonl)."""
     with _store() as store:
@@ -481,7 +489,7 @@ def backup_command(out: Path) -> None:
 @main.command("export-neo4j")
 @NEW_FOLDER
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def export_neo4j_command(out: Path) -> None:
     """Write the whole graph as CSV files for `neo4j-admin database import full` (offline
     loading of very large graphs into Neo4j); the arguments go to import-args.txt."""
@@ -495,7 +503,7 @@ def export_neo4j_command(out: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the whole graph.")
 @_fail_cleanly
-@_needs("admin")
+@_needs("admin", logged=True)
 def restore_command(folder: Path, yes: bool) -> None:
     """Replace the whole graph by a backup, all or nothing, and check its hash."""
     read_backup(folder)  # refuse a damaged backup before asking
@@ -574,6 +582,7 @@ def stats(as_json: bool, with_hash: bool) -> None:
 
 def _show(result: Result, as_json: bool, out: Path | None) -> None:
     if out is not None:
+        _loggable()
         click.echo(f"已写入 / written: {export(result, out)}", err=as_json)
         _audit("导出", {"文件": str(out), "内容": result.title, "行数": len(result.table)})
     if as_json:
@@ -737,7 +746,7 @@ def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tables as .xlsx.")
 @_fail_cleanly
-@_needs("viewer")
+@_needs("viewer", logged=True)
 def pack_command(chain: str, out: Path, xlsx: Path | None) -> None:
     """一链一档: the chain's map, key enterprises and projects, target list and policies, as
     an A4 PDF (and .xlsx)."""
@@ -767,6 +776,7 @@ def user_add(name: str, role: str) -> None:
     accounts exist, only an admin may add more."""
     accounts = Accounts()
     admin = _sign_in("admin") if accounts.multi_user else DESKTOP
+    _loggable()
     password = os.environ.get("CHAINKG_NEW_PASSWORD") or click.prompt(
         "新密码 / new password", hide_input=True, confirmation_prompt=True, err=True)
     accounts.add(name, role, password)
@@ -784,14 +794,20 @@ def user_list() -> None:
 
 @main.command("audit")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--verify", is_flag=True, help="Only check that no line was removed or changed.")
+@click.option("--verify", is_flag=True, help="Only check that no entry was removed or changed.")
+@click.option("--start-new", is_flag=True,
+              help="Set the current log aside (kept, renamed) and begin a new one, e.g. after a failed check.")
 @_fail_cleanly
 @_needs("admin")
-def audit_command(as_json: bool, verify: bool) -> None:
+def audit_command(as_json: bool, verify: bool, start_new: bool) -> None:
     """The audit log: every export and data change, who, when, what, from where."""
+    if start_new:
+        first = audit.start_new(click.get_current_context().meta["user"], audit.cli_origin())
+        click.echo(f"已另起新日志；旧日志 / old log: {first['what']['旧日志']}（{first['what']['旧日志校验']}）")
+        return
     broken = audit.verify()
     if broken:
-        raise ChainKGError(f"审计日志第 {broken} 行之前的记录被删除或改动过 / the audit log was changed before line {broken}")
+        raise ChainKGError(f"审计日志校验未通过：{broken} / the audit log fails its check at entry {broken.entry}")
     if verify:
         click.echo("审计日志完整 / the audit log is intact")
         return

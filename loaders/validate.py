@@ -26,6 +26,9 @@ TRUE_WORDS = {"是", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"否", "false", "no", "n", "0", "×"}
 LIST_SEPARATORS = re.compile(r"[、,，;；|]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Keys and indexed properties (names, codes) are looked up through the engines' indexes,
+# which cannot hold long values: FalkorDB's server crashes on a unique value over 4 KB.
+NAME_MAX = 200
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_VALUES = {c: i for i, c in enumerate(CREDIT_CODE_ALPHABET)}
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -219,11 +222,12 @@ class _Checker:
         self.result.problems.append(Problem(level, t.file, t.sheet, where.row, where.column, zh, en))
 
     # Reading rows: one code path for node tables and relationship tables.
-    def rows(self, table: Table, specs: dict[str, PropertySpec], required: list[str],
-             ref_columns: set[str]) -> Iterator[tuple[_Where, dict, dict[str, str], bool]]:
+    def rows(self, table: Table, specs: dict[str, PropertySpec], required: list[str], ref_columns: set[str],
+             names: frozenset[str] = frozenset()) -> Iterator[tuple[_Where, dict, dict[str, str], bool]]:
         """Yield (where, typed values by property, raw text by reference column, whether the
         row is free of errors) for every row, so that a bad row's keys and references are
-        still checked and every problem is listed in one pass."""
+        still checked and every problem is listed in one pass. `names`: the columns of
+        indexed properties, at most NAME_MAX characters."""
         by_column = {spec.column: (prop, spec) for prop, spec in specs.items() if spec.column}
         for column in table.frame.columns:
             if column not in by_column and column not in ref_columns:
@@ -255,6 +259,10 @@ class _Checker:
                     self.problem("error", _Where(table, row, column), e.zh, e.en)
                     ok = False
                     continue
+                if column in names and values[prop] is not None and len(str(values[prop])) > NAME_MAX:
+                    self.problem("error", _Where(table, row, column), f"过长：超过 {NAME_MAX} 个字符",
+                                 f"longer than {NAME_MAX} characters")
+                    ok = False
                 if values[prop] is None and column in required:
                     self.problem("error", _Where(table, row, column), "必填项为空", "required value is empty")
                     ok = False
@@ -288,7 +296,8 @@ class _Checker:
         required += [link.column for link in node.links.values() if link.required]
         ref_columns = {link.column for link in node.links.values()}
         given = [(prop, spec) for prop, spec in node.properties.items() if spec.column in table.frame.columns]
-        for where, values, refs, ok in self.rows(table, specs, required, ref_columns):
+        names = frozenset(node.properties[prop].column for prop in (node.key, *node.indexes))
+        for where, values, refs, ok in self.rows(table, specs, required, ref_columns, names):
             sources, prov = self.provenance(where, values) if cited else ([], {})
             links = [(rel_type, link, _Ref(link.other, name, _Where(table, where.row, link.column)))
                      for rel_type, link in node.links.items()

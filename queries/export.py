@@ -1,7 +1,8 @@
 """Write an analysis result to `.xlsx` (a 说明 cover sheet, then one sheet per table) or
 `.csv` (the main table, UTF-8 with BOM so that Excel on Chinese Windows reads it).
 
-Cells are written as values, never formulas: text starting with = + - @ gets a leading
+Cells are written as values, never formulas (`rendering.safe`): in a workbook, text
+starting with = + - @ is a text cell shown as typed; in a CSV file it gets a leading
 apostrophe (spreadsheet-injection safe).
 """
 
@@ -19,8 +20,8 @@ from openpyxl.styles import Alignment, Font
 from graph import ChainKGError, clock
 from queries.result import Result
 from queries.targets import PARTS
+from rendering import safe
 
-FORMULA_START = ("=", "+", "-", "@")
 RATE_COLUMNS = {"时序进度", "信息完整度", "投入占比", *PARTS.values()}  # and every column ending in 率
 UNKNOWN = "—"
 ILLUSTRATIVE_NOTE = "“示例”列为“是”的行是示例数据，不是真实事实。"
@@ -32,14 +33,14 @@ def export(result: Result, path: Path) -> Path:
     if suffix == ".xlsx":
         _write_xlsx(result, path)
     elif suffix == ".csv":
-        as_cells(result.table).to_csv(path, index=False, encoding="utf-8-sig")
+        path.write_bytes(csv_bytes(result.table))
     else:
         raise ChainKGError(f"只能导出 .xlsx 或 .csv 文件 / export to .xlsx or .csv: {path.name}")
     return path
 
 
 def cell_text(value: Any) -> Any:
-    """A value as a spreadsheet cell: lists joined, booleans 是/否, NaN empty, text safe."""
+    """A value as a cell: lists joined, booleans 是/否, NaN empty."""
     if isinstance(value, (list, tuple)):
         value = "；".join(str(v) for v in value if v is not None)
     elif isinstance(value, dict):
@@ -50,14 +51,17 @@ def cell_text(value: Any) -> Any:
         return None
     elif hasattr(value, "item"):  # numpy scalars
         return cell_text(value.item())
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
     return value
 
 
 def as_cells(table: pd.DataFrame) -> pd.DataFrame:
     """The table as spreadsheet cells (see `cell_text`)."""
     return table.apply(lambda column: column.map(cell_text)).astype(object)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as a CSV file Excel on Chinese Windows opens (UTF-8 with BOM), formula-safe."""
+    return as_cells(table).map(safe.csv_cell).to_csv(index=False).encode("utf-8-sig")
 
 
 def is_rate(column: str) -> bool:
@@ -95,6 +99,7 @@ def _write_xlsx(result: Result, path: Path) -> None:
     cover.append(["导出时间（北京时间）", clock.now().strftime("%Y-%m-%d %H:%M")])
     for key, value in result.summary.items():
         cover.append([key, cell_text(value)])
+        safe.xlsx_cell(cover.cell(cover.max_row, 2))
     if any("示例" in t.columns and t["示例"].any() for t in result.tables.values()):
         cover.append(["示例数据", ILLUSTRATIVE_NOTE])
     fit_widths(cover)
@@ -106,6 +111,8 @@ def _write_xlsx(result: Result, path: Path) -> None:
             cell.alignment = Alignment(horizontal="center")
         for row in as_cells(table).itertuples(index=False):
             sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                safe.xlsx_cell(cell)
         for index, column in enumerate(table.columns, start=1):
             if is_rate(column):
                 for cells in sheet.iter_cols(min_col=index, max_col=index, min_row=2):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
@@ -25,6 +24,7 @@ from queries.progress import target_progress
 from queries.projects import project_tracking
 from queries.result import Result
 from queries.targets import target_list
+from rendering import safe
 from rendering.chain_map import map_drawing
 from rendering.fonts import register_font, text_width
 
@@ -102,16 +102,16 @@ def write_pdf(pack: MeetingPack, path: Path) -> Path:
     s = pack.tables.summary
     lead = "、".join(s["链主企业"]) or "未填"
     counts = "，".join(f"{k} {v} 个" for k, v in s["环节状态"].items())
-    story = [Paragraph(_text(pack.tables.title), styles["title"]),
-             Paragraph(_text(f"等级：{s['等级'] or '未填'}　链主企业：{lead}　链长：{s['链长'] or '未填'}　"
+    story = [Paragraph(safe.pdf(pack.tables.title), styles["title"]),
+             Paragraph(safe.pdf(f"等级：{s['等级'] or '未填'}　链主企业：{lead}　链长：{s['链长'] or '未填'}　"
                              f"生成日期：{s['生成日期']}"), styles["body"]),
-             Paragraph(_text(f"环节状态：{counts}"), styles["body"])]
+             Paragraph(safe.pdf(f"环节状态：{counts}"), styles["body"])]
     width = A4[0] - 2 * MARGIN
     layout = chain_layout(pack.map.tables["环节"], pack.map.tables["上下游"])
     for title, name in (("目标与进度", "目标"), ("缺链补链", "缺链补链")):
         story += _section(title, pack, name, styles, width)
     story.append(KeepTogether([
-        Paragraph(_text(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）"), styles["h2"]),
+        Paragraph(safe.pdf(f"一图：{pack.chain}产业链图谱（{s['生成日期']}）"), styles["h2"]),
         map_drawing(layout, width, A4[1] - 2 * MARGIN - 60 * mm),
         Paragraph("点击网页版图谱中的环节可查看原因与候选企业。", styles["note"])]))
     for title, name in (("一表：重点企业", "重点企业"), ("一表：重点项目", "重点项目"),
@@ -125,13 +125,13 @@ def write_pdf(pack: MeetingPack, path: Path) -> Path:
 
 def _section(title: str, pack: MeetingPack, name: str, styles: dict, width: float) -> list:
     """A heading, then the table, or the sentence saying why there is none."""
-    heading = Paragraph(_text(title), styles["h2"])
+    heading = Paragraph(safe.pdf(title), styles["h2"])
     shown = section_cells(pack, name)
     if shown is None:
-        return [heading, Paragraph(_text(pack.empty[name]), styles["note"])]
+        return [heading, Paragraph(safe.pdf(pack.empty[name]), styles["note"])]
     cells, notes = shown
     return [heading, _table(cells, styles["cell"], width),
-            *(Paragraph(_text(note), styles["note"]) for note in notes), Spacer(1, 2 * mm)]
+            *(Paragraph(safe.pdf(note), styles["note"]) for note in notes), Spacer(1, 2 * mm)]
 
 
 def section_cells(pack: MeetingPack, name: str) -> tuple[pd.DataFrame, list[str]] | None:
@@ -154,15 +154,10 @@ def _footer(canvas, doc) -> None:
     canvas.drawRightString(A4[0] - MARGIN, 8 * mm, f"第 {doc.page} 页")
 
 
-def _text(value: str) -> str:
-    """Data as Paragraph text: its markup characters escaped."""
-    return escape(str(value))
-
-
 def _table(cells: pd.DataFrame, style: ParagraphStyle, total: float) -> Table:
     size, widths, rows = table_lines(cells, total)
     cell = ParagraphStyle(f"cell{size}", parent=style, fontSize=size, leading=size * 1.4)
-    data = [[Paragraph("<br/>".join(_text(line) for line in lines), cell) for lines in row] for row in rows]
+    data = [[Paragraph("<br/>".join(safe.pdf(line) for line in lines), cell) for lines in row] for row in rows]
     result = Table(data, colWidths=widths, repeatRows=1)
     result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),

@@ -112,6 +112,19 @@ def cli_env(settings) -> dict[str, str]:
     return settings_env(settings)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, with no background traffic of its own (see tests/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def store(settings):
     with connect(settings) as s:

@@ -78,9 +78,9 @@ def test_the_audit_log_shows_an_edited_line(accounts, settings):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert audit.verify() is None and len(lines) >= 3
     path.write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")  # a line removed
-    assert audit.verify() == 2
+    assert audit.verify() == (2, "缺失（已被删除）")
     done = run_cli("audit", "--verify", env=_as(accounts, "admin1"))
-    assert done.returncode == 1 and "改动过" in done.stderr
+    assert done.returncode == 1 and "第 2 条记录缺失" in done.stderr
 
 
 # -- the app -------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_an_admin_sees_the_audit_log(accounts):
     at = _signed_in("admin1")
     at.switch_page("ui/audit.py").run()
     assert at.title[0].value == "审计日志" and not at.exception
-    assert any("链式校验完整" in c.value for c in at.caption)
+    assert any("密钥链式校验与封存记录均完整" in c.value for c in at.caption)
     assert set(at.table[0].value["用户"]) == set(PASSWORDS)
 
 

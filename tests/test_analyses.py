@@ -27,13 +27,14 @@ from graph.errors import UnknownName
 from loaders.load import load
 from queries import read
 from queries.chain_map import chain_map
-from queries.export import cell_text, export
+from queries.export import cell_text, csv_bytes, export
 from queries.facts import Segment, SegmentProject
 from queries.gaps import classify, gaps
 from queries.names import resolve
 from queries.progress import elapsed_share, target_progress
 from queries.projects import headline, project_tracking
 from queries.relations import impact, relations
+from queries.result import Result
 from queries.settings import load_settings
 from queries.supply import supply_rate
 from queries.targets import target_list
@@ -239,10 +240,17 @@ def test_target_list_workbook(city, tmp_path):
     assert [r[0] for r in book["来源"].iter_rows(values_only=True)] == ["来源编号", "T1", "企业.csv"]
 
 
-def test_exported_text_never_becomes_a_formula():
-    assert cell_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert [cell_text(v) for v in ("+1", "-1", "@a", ["a", "b"], True, None, float("nan"))] == [
-        "'+1", "'-1", "'@a", "a；b", "是", None, None]
+def test_exported_text_never_becomes_a_formula(tmp_path):
+    texts = ['=HYPERLINK("http://x")', "+1", "-1", "@a", "\tx", "普通"]
+    result = Result("测试", {"表": pd.DataFrame({"名称": texts})}, {"说明": "=1+1"})
+    book = openpyxl.load_workbook(export(result, tmp_path / "t.xlsx"))
+    cells = [c for (c,) in book["表"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == texts and {c.data_type for c in cells} == {"s"}  # shown as typed, never run
+    assert all(c.quotePrefix for c in cells[:5]) and book["说明"]["B3"].data_type == "s"
+    (tmp_path / "t.csv").write_bytes(csv_bytes(result.table))
+    rows = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", keep_default_na=False)["名称"].tolist()
+    assert rows == ["'" + t for t in texts[:5]] + ["普通"]
+    assert [cell_text(v) for v in (["a", "b"], True, None, float("nan"))] == ["a；b", "是", None, None]
 
 
 # -- projects and progress -------------------------------------------------------------

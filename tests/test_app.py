@@ -5,15 +5,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import openpyxl
 import pyarrow
@@ -25,7 +19,8 @@ from graph import connect
 from loaders.load import load
 from queries.layout import ARROW_COLOR, STATUS_COLORS
 from queries.progress import target_progress
-from tests.conftest import PROJECT_DIR, free_port, fresh_graph, run_cli, settings_env, use_env
+from tests.browser import choose, new_tab, open_page, serving, settled
+from tests.conftest import PROJECT_DIR, fresh_graph, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
 
@@ -153,89 +148,18 @@ def app_env(server):
         store.clear()
 
 
-@contextmanager
-def _serving(env: dict):
-    """The real app on a free port, under `env`; yields its address."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--server.headless", "true"],
-                            cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("app did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def app_url(app_env):
-    with _serving(app_env) as url:
+    with serving(app_env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
-def _tab(browser, app_url: str, width: int = 1500, height: int = 1100):
-    """A fresh tab that refuses, and records, every request to a host other than the app's."""
-    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-    tab = context.new_page()
-    tab.outside = []
-
-    def guard(route):
-        if urlsplit(route.request.url).hostname not in ("localhost", "127.0.0.1"):
-            tab.outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    tab.route("**/*", guard)
-    tab.app_url = app_url
-    return context, tab
 
 
 @pytest.fixture
 def page(browser, app_url):
-    context, tab = _tab(browser, app_url)
+    context, tab = new_tab(browser, app_url)
     yield tab
     context.close()
     assert tab.outside == []
-
-
-def _open(page, path: str) -> None:
-    page.goto(f"{page.app_url}/{path}")
-    _settled(page)
-
-
-def _settled(page) -> None:
-    """The page's script has finished its run (its widgets are the new ones)."""
-    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
-
-
-def _choose(page, label: str, option: str) -> None:
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input").click()
-    page.keyboard.type(option)
-    page.keyboard.press("Enter")
 
 
 TITLES = {"": "总览", "chain_map": "产业链图谱", "gaps": "缺链补链 / 招商目标", "relations": "配套关系",
@@ -244,7 +168,7 @@ TITLES = {"": "总览", "chain_map": "产业链图谱", "gaps": "缺链补链 / 
 
 def test_every_page_loads_offline_without_errors(page):
     for path, title in TITLES.items():
-        _open(page, path)
+        open_page(page, path)
         page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0, path
         assert "页面出错" not in page.inner_text("body"), path
@@ -281,7 +205,7 @@ def _groups(xs: list[int], gap: int = 30) -> int:
 def test_each_chain_map_has_stage_columns_in_status_colours(page, app_env):
     for chain in CHAINS:
         gaps = json.loads(run_cli("gaps", "--chain", chain, "--json", env=app_env, check=True).stdout)
-        _open(page, f"chain_map?chain={chain}")
+        open_page(page, f"chain_map?chain={chain}")
         colours = _colour_columns(_chart(page))
         expected = {status for status, n in gaps["状态统计"].items() if n}
         assert set(colours) == expected, chain
@@ -315,16 +239,16 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
     """Every chain, with and without its enterprises and projects: no box or label overlaps
     another (a label may sit inside its own box), every arrow ends on a box's edge, the map
     is not clipped, and the mouse wheel scrolls the page."""
-    context, page = _tab(browser, app_url, width, height)
+    context, page = new_tab(browser, app_url, width, height)
     colours = {"status": [c.lower() for c in STATUS_COLORS.values()], "arrow": ARROW_COLOR}
     for chain in CHAINS:
         links = json.loads(run_cli("map", "--chain", chain, "--json", env=app_env, check=True).stdout)["上下游"]
         for attach in (False, True):
-            _open(page, f"chain_map?chain={chain}")
+            open_page(page, f"chain_map?chain={chain}")
             if attach:
                 page.get_by_text("显示本地企业和项目").click()
                 page.wait_for_timeout(300)
-                _settled(page)
+                settled(page)
             where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
             page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
             page.wait_for_timeout(800)
@@ -366,20 +290,20 @@ def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
     """The bundled data, every page in the states a user reaches (a gap chosen, a firm
     chosen, a pack generated), every expander open."""
     def visit(path: str, then=None) -> None:
-        _open(page, path)
+        open_page(page, path)
         if then:
             then()
-            _settled(page)
+            settled(page)
         page.evaluate("() => document.querySelectorAll('[data-testid=stExpander] details').forEach(d => d.open = true)")
         page.wait_for_timeout(500)
         assert _raw_words(page.inner_text("body")) == [], path
 
     for path in ["", "projects", "data", "status"] + [f"chain_map?chain={c}" for c in CHAINS]:
         visit(path)
-    visit(f"chain_map?chain={BATTERY}", lambda: _choose(page, "环节", "隔膜"))
-    visit("gaps", lambda: _choose(page, "环节", "隔膜"))
-    visit("relations", lambda: _choose(page, "企业", "金川集团股份有限公司"))
-    visit("enterprises", lambda: _choose(page, "企业", "金川集团股份有限公司"))
+    visit(f"chain_map?chain={BATTERY}", lambda: choose(page, "环节", "隔膜"))
+    visit("gaps", lambda: choose(page, "环节", "隔膜"))
+    visit("relations", lambda: choose(page, "企业", "金川集团股份有限公司"))
+    visit("enterprises", lambda: choose(page, "企业", "金川集团股份有限公司"))
     visit("pack?chain=有色金属新材料", lambda: page.get_by_role("button", name="生成一链一档").click())
 
 
@@ -409,7 +333,7 @@ def test_no_table_cell_shows_none_null_nan_or_a_raw_fraction(app_env, monkeypatc
 def test_the_map_downloads_as_png_and_svg(page, tmp_path):
     from PIL import Image
 
-    _open(page, f"chain_map?chain={BATTERY}")
+    open_page(page, f"chain_map?chain={BATTERY}")
     page.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
     for label, suffix in (("下载 PNG 图片", "png"), ("下载 SVG 矢量图", "svg")):
         with page.expect_download(timeout=60_000) as caught:
@@ -425,7 +349,7 @@ def test_the_map_downloads_as_png_and_svg(page, tmp_path):
 
 
 def test_clicking_a_segment_shows_its_details(page):
-    _open(page, "chain_map?chain=有色金属新材料")
+    open_page(page, "chain_map?chain=有色金属新材料")
     chart = _chart(page)
     xs = _colour_columns(chart)["薄弱"]  # the one amber box: 海绵钛
     from PIL import Image
@@ -440,15 +364,15 @@ def test_clicking_a_segment_shows_its_details(page):
 
 
 def test_weights_rerank_and_the_list_downloads(page, tmp_path):
-    _open(page, "gaps")
-    _choose(page, "环节", "隔膜")
+    open_page(page, "gaps")
+    choose(page, "环节", "隔膜")
     # 恩捷股份 and 星源材质 are listed (stock codes): 50 of 70 known = 71.4, tied
     page.get_by_text("排名第一：恩捷股份（71.4 分，信息完整度 70%），与另外 1 家并列").wait_for(timeout=30_000)
     listed = page.get_by_role("slider").nth(3)  # 生产该环节, 已为本地配套, 规模, 上市, ...
     listed.focus()
     page.keyboard.press("Home")
     page.get_by_text("排名第一：中材科技（66.7 分，信息完整度 67%），与另外 3 家并列").wait_for(timeout=30_000)
-    _settled(page)  # the caption comes before the button in the same run: click the new button
+    settled(page)  # the caption comes before the button in the same run: click the new button
     with page.expect_download() as caught:
         page.get_by_role("button", name="导出招商目标清单（Excel）").click()
     download = caught.value
@@ -468,7 +392,7 @@ def test_a_bad_upload_shows_its_errors_and_writes_nothing(page, app_env, tmp_pat
     book.active.append(["项目名称", "所属产业链"])
     book.active.append(["新项目", "航空航天"])
     book.save(bad)
-    _open(page, "data")
+    open_page(page, "data")
     page.locator("input[type='file']").set_input_files(str(bad))
     page.get_by_text("发现 1 个错误，未写入任何数据").wait_for(timeout=30_000)
     table = page.locator("[data-testid='stTable']").inner_text()
@@ -479,7 +403,7 @@ def test_a_bad_upload_shows_its_errors_and_writes_nothing(page, app_env, tmp_pat
 def test_meeting_pack_pdf_from_the_page(page, tmp_path):
     import pypdfium2
 
-    _open(page, f"pack?chain={BATTERY}")
+    open_page(page, f"pack?chain={BATTERY}")
     page.get_by_role("button", name="生成一链一档").click()
     with page.expect_download(timeout=60_000) as caught:
         page.get_by_role("button", name="下载 PDF").click()
@@ -503,7 +427,7 @@ def secured(app_env, tmp_path_factory):
         admin = {"CHAINKG_USER": "管理员", "CHAINKG_PASSWORD": "admin-password"} if role != "admin" else {}
         run_cli("user", "add", name, "--role", role, check=True,
                 env=env | admin | {"CHAINKG_NEW_PASSWORD": f"{role}-password"})
-    with _serving(env) as url:
+    with serving(env) as url:
         yield url, env
 
 
@@ -532,7 +456,7 @@ def test_an_analyst_export_from_the_page_is_audited(page, secured):
     page.goto(url)
     _sign_in(page, "招商分析", "analyst")
     page.get_by_role("link", name="缺链补链 / 招商目标").click()
-    _choose(page, "环节", "隔膜")
+    choose(page, "环节", "隔膜")
     with page.expect_download():
         page.get_by_role("button", name="导出招商目标清单（Excel）").click()
     page.wait_for_timeout(500)
@@ -540,3 +464,43 @@ def test_an_analyst_export_from_the_page_is_audited(page, secured):
     [export] = [e for e in logged if e["action"] == "导出"]
     assert export["user"] == "招商分析" and export["role"] == "analyst" and export["from"].startswith("网页")
     assert export["what"]["环节"] == "隔膜" and export["time"].startswith(time.strftime("%Y-%m-%d"))
+
+
+# -- behind single sign-on: the proxy's headers alone say who it is ------------------------------
+
+@pytest.fixture(scope="module")
+def proxied(app_env, tmp_path_factory):
+    """The graph served as behind a reverse proxy with single sign-on, with no local accounts."""
+    folder = tmp_path_factory.mktemp("proxied")
+    env = app_env | {"CHAINKG_PROXY_USER_HEADER": "X-Remote-User", "CHAINKG_PROXY_GROUPS_HEADER": "X-Remote-Groups",
+                     "CHAINKG_USERS": str(folder / "users.yaml"), "CHAINKG_AUDIT_LOG": str(folder / "audit.jsonl")}
+    with serving(env) as url:
+        yield url
+
+
+def _as_proxied(browser, url: str, headers: dict[str, str], path: str) -> str:
+    context = browser.new_context(extra_http_headers=headers)
+    tab = context.new_page()
+    tab.goto(f"{url}/{path}")
+    settled(tab)
+    tab.wait_for_timeout(500)
+    body = tab.inner_text("body")
+    context.close()
+    return body
+
+
+def test_behind_single_sign_on_a_request_without_the_header_sees_only_the_note(browser, proxied):
+    for path in ("", "data", "gaps"):
+        body = _as_proxied(browser, proxied, {}, path)
+        assert "统一身份认证" in body and "本机用户" not in body and "单机模式" not in body, path
+        assert "数据管理" not in body and "隔膜" not in body and "用户名" not in body, path  # no desktop admin, no form
+    body = _as_proxied(browser, proxied, {"X-Remote-User": "someone", "X-Remote-Groups": "staff"}, "")
+    assert "统一身份认证" in body and "总览" not in body  # signed in upstream, but no role here
+
+
+def test_behind_single_sign_on_the_groups_header_sets_the_role(browser, proxied):
+    viewer = {"X-Remote-User": "链长办", "X-Remote-Groups": "staff, viewer"}
+    body = _as_proxied(browser, proxied, viewer, "data")
+    assert "链长办（查看）" in body and "上传数据" not in body and "数据管理" not in body and "一链一档" in body
+    body = _as_proxied(browser, proxied, {"X-Remote-User": "信息中心", "X-Remote-Groups": "admin"}, "data")
+    assert "信息中心（管理）" in body and "上传数据" in body

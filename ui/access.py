@@ -27,31 +27,39 @@ IDLE_MINUTES = float(os.environ.get("CHAINKG_SESSION_MINUTES") or 30)
 
 
 def current_user() -> User | None:
-    """The signed-in user (DESKTOP in single-user mode), or None."""
-    if not Accounts().multi_user:
+    """The signed-in user, or None. Behind single sign-on (proxy headers configured) only
+    the headers say who it is; else DESKTOP when there is no accounts file; else the user
+    who signed in here, as the accounts file has them now."""
+    if behind_proxy():
+        return _proxy_user()
+    accounts = Accounts()
+    if not accounts.multi_user:
         return DESKTOP
-    proxied = _proxy_user()
-    if proxied:
-        return proxied
-    user = st.session_state.get("user")
-    if user and time.time() - st.session_state.get("seen", 0) > IDLE_MINUTES * 60:
+    signed_in = st.session_state.get("user")
+    if signed_in and time.time() - st.session_state.get("seen", 0) > IDLE_MINUTES * 60:
         sign_out(expired=True)
         return None
+    try:
+        user = signed_in and accounts.user(signed_in.name)
+    except AccessDenied:
+        user = None  # the accounts file broke since: nobody stays signed in
     if user:
-        st.session_state["seen"] = time.time()
-    return user
+        st.session_state.update(user=user, seen=time.time())
+    return user or None
+
+
+def behind_proxy() -> bool:
+    """Single sign-on: a reverse proxy's header names the user (CHAINKG_PROXY_USER_HEADER)."""
+    return bool(os.environ.get("CHAINKG_PROXY_USER_HEADER"))
 
 
 def _proxy_user() -> User | None:
-    """Behind single sign-on, the reverse proxy's user and group headers (only when configured;
-    the proxy must overwrite these headers on every request, see README)."""
-    user_header = os.environ.get("CHAINKG_PROXY_USER_HEADER")
-    name = st.context.headers.get(user_header) if user_header else None
-    if not name:
-        return None
+    """The reverse proxy's user and group headers (the proxy must set both on every request,
+    replacing what the client sent: see README). No user, or no role among the groups: None."""
+    name = (st.context.headers.get(os.environ["CHAINKG_PROXY_USER_HEADER"]) or "").strip()[:64]
     groups = st.context.headers.get(os.environ.get("CHAINKG_PROXY_GROUPS_HEADER") or "", "")
     granted = [role for role in ROLES if role in {g.strip() for g in groups.split(",")}]
-    return User(name, granted[-1]) if granted else None
+    return User(name, granted[-1]) if name and granted else None
 
 
 def sign_out(expired: bool = False) -> None:
@@ -60,7 +68,16 @@ def sign_out(expired: bool = False) -> None:
 
 
 def sign_in_form() -> None:
+    """The sign-in form; behind single sign-on, only a note (no local sign-in there)."""
     st.title("产业链知识图谱")
+    if behind_proxy():
+        st.info("请通过单位统一身份认证访问本系统；如已登录仍看到此提示，说明您的账户没有本系统的角色，请联系系统管理员。")
+        return
+    try:
+        Accounts().names()
+    except AccessDenied as e:  # an empty or broken accounts file: nobody signs in
+        st.error(str(e).split(" / ")[0])
+        return
     if st.session_state.get("expired"):
         st.info(f"超过 {IDLE_MINUTES:g} 分钟未操作，已退出登录，请重新登录。")
     with st.form("sign-in"):
@@ -69,7 +86,7 @@ def sign_in_form() -> None:
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            user = Accounts().sign_in(name, password)
+            user = Accounts().sign_in(name, password, st.context.ip_address or "未知地址")
         except AccessDenied as e:
             audit.record("登录失败", User(name.strip()[:64] or "（空）", "-"), {}, origin())
             st.error(str(e).split(" / ")[0])

@@ -8,18 +8,18 @@ import streamlit as st
 
 from graph import audit, clock
 from graph.access import ROLE_NAMES, Accounts
-from queries.export import as_cells, cell_text
-from ui.access import record_export, require
-from ui.common import filtered, show_table
+from queries.export import cell_text, csv_bytes
+from ui.access import require
+from ui.common import filtered, offer, show_table, static_table
 
 require("admin")
 st.title("审计日志")
 entries = audit.entries()
 broken = audit.verify()
 if broken:
-    st.error(f"审计日志第 {broken} 行之前的记录被删除或改动过。")
+    st.error(f"审计日志校验未通过：{broken}。在此之后的操作不再写入日志、也不再执行，请系统管理员核查。")
 else:
-    st.caption(f"共 {len(entries)} 条记录，链式校验完整。")
+    st.caption(f"共 {len(entries)} 条记录，密钥链式校验与封存记录均完整。")
 table = pd.DataFrame([{"时间（北京时间）": clock.shown(e["time"]), "用户": e["user"],
                        "角色": ROLE_NAMES.get(e["role"], e["role"]), "操作": e["action"], "内容": cell_text(e["what"]),
                        "来源": e["from"]}
@@ -30,12 +30,11 @@ actions = right.multiselect("操作", sorted(set(table["操作"])), placeholder=
 shown = filtered(table, 用户=users, 操作=actions)
 show_table(shown, "没有符合条件的记录。", key="audit")
 name = f"审计日志_{clock.today():%Y%m%d}.csv"
-st.download_button("导出审计日志（CSV）", as_cells(shown).to_csv(index=False).encode("utf-8-sig"), file_name=name,
-                   mime="text/csv", on_click=record_export, args=({"文件": name, "内容": "审计日志", "行数": len(shown)},))
+offer("导出审计日志（CSV）", csv_bytes(shown), name, "text/csv", {"内容": "审计日志", "行数": len(shown)})
 
 st.subheader("账户")
 accounts = Accounts().names()
 if accounts:
-    st.table(pd.DataFrame({"用户": list(accounts), "角色": [ROLE_NAMES[r] for r in accounts.values()]}))
+    static_table(pd.DataFrame({"用户": list(accounts), "角色": [ROLE_NAMES[r] for r in accounts.values()]}))
 else:
     st.caption("未设置账户（单机模式）：所有功能对本机用户开放。需要分角色登录时，请系统管理员按部署说明添加账户。")

@@ -8,17 +8,17 @@ import streamlit as st
 
 from graph import clock
 
-from ui.access import record_export
+from rendering.safe import markdown as md
 from ui.charts import chain_map_chart
-from ui.common import analysis, map_layout, map_pictures, pick_chain, show_table
+from ui.common import analysis, map_layout, map_pictures, offer, pick_chain, show_table
 
 st.title("产业链图谱")
 chain = pick_chain()
 if chain:
     mapped = analysis("map", chain)
     s = mapped.summary
-    st.caption(f"等级：{s['等级'] or '未填'}　链主企业：{'、'.join(s['链主企业']) or '未填'}　链长：{s['链长'] or '未填'}　"
-               + "　".join(f"{k} {v}" for k, v in s["状态统计"].items()))
+    st.caption(md(f"等级：{s['等级'] or '未填'}　链主企业：{'、'.join(s['链主企业']) or '未填'}　链长：{s['链长'] or '未填'}　"
+                  + "　".join(f"{k} {v}" for k, v in s["状态统计"].items())))
     attach = st.toggle("显示本地企业和项目", value=False)
     layout = map_layout(chain, 3 if attach else 0)
     clicked = chain_map_chart(layout, key=f"map-{chain}-{attach}")
@@ -27,12 +27,10 @@ if chain:
         png, svg = map_pictures(chain, 3 if attach else 0)
         st.image(png, caption="将鼠标移到图上，点右上角的全屏按钮可全屏显示。", width="stretch")
         stamp = f"{clock.today():%Y%m%d}"
-        left, right = st.columns(2)
-        for column, (label, data, suffix, mime) in zip((left, right), (
+        for column, (label, data, suffix, mime) in zip(st.columns(2), (
                 ("下载 PNG 图片", png, "png", "image/png"), ("下载 SVG 矢量图", svg, "svg", "image/svg+xml"))):
-            name = f"{chain}产业链图谱_{stamp}.{suffix}"
-            column.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
-                                   args=({"文件": name, "内容": "产业链图谱", "产业链": chain},))
+            with column:
+                offer(label, data, f"{chain}产业链图谱_{stamp}.{suffix}", mime, {"内容": "产业链图谱", "产业链": chain})
     segments = mapped.tables["环节"]
     names = list(segments["环节"])
     if clicked in names and clicked != st.session_state.get("last_click"):  # a new click, not the last one again
@@ -43,8 +41,8 @@ if chain:
     with st.container(border=True):
         chosen = st.selectbox("环节", names, key="segment")
         row = segments[segments["环节"] == chosen].iloc[0]
-        st.subheader(f"{chosen}（{row['状态']}）")
-        st.write(row["原因"])
+        st.subheader(md(f"{chosen}（{row['状态']}）"))
+        st.markdown(md(row["原因"]))
         firms = mapped.tables["企业"]
         st.markdown("**企业**")
         show_table(firms[firms["环节"] == chosen].drop(columns=["环节"]),

@@ -4,13 +4,13 @@ drawn by streamlit-echarts, whose JavaScript ships inside its wheel: nothing is 
 from __future__ import annotations
 
 import math
-from html import escape
 
 import pandas as pd
 from streamlit_echarts import st_echarts
 
 from queries.layout import (ARROW_COLOR, LEAD_COLOR, SEGMENT_LINE, SEGMENT_SIZE, STATUS_COLORS, SWATCH_H, SWATCH_W,
                             TEXT_ON, UNKNOWN_COLOR, ChainLayout, arrowhead)
+from rendering import safe
 from rendering.fonts import CSS_FONTS
 
 # A click on a segment (on the map) or a firm (in the network) sends its id back to Python.
@@ -50,20 +50,20 @@ def chain_map_options(layout: ChainLayout) -> dict:
             "itemStyle": {"color": STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
                           "borderColor": LEAD_COLOR if box.lead else STATUS_COLORS.get(box.status, UNKNOWN_COLOR),
                           "borderWidth": 3 if box.lead else 0},
-            "label": {"show": True, "position": "inside", "formatter": "\n".join(box.lines).replace("{", "｛"),
+            "label": {"show": True, "position": "inside", "formatter": safe.chart_label("\n".join(box.lines)),
                       "fontSize": SEGMENT_SIZE, "lineHeight": SEGMENT_LINE, "fontFamily": CSS_FONTS,
                       "color": TEXT_ON.get(box.status, "#fff")},
-            "tooltip": {"formatter": escape(f"{box.id}：{box.status or '状态未知'}")}})
+            "tooltip": {"formatter": safe.html(f"{box.id}：{box.status or '状态未知'}")}})
     for note in layout.notes:
         strong = note.kind == "阶段"
         nodes.append({
             "id": note.id, "name": note.text, "kind": note.kind, "x": note.x + note.w / 2,
             "y": note.y + note.h / 2, "symbol": "rect",
             "symbolSize": [note.w, note.h], "itemStyle": {"color": "rgba(0,0,0,0)"},
-            "label": {"show": True, "position": "inside", "formatter": note.text.replace("{", "｛"),
+            "label": {"show": True, "position": "inside", "formatter": safe.chart_label(note.text),
                       "fontSize": note.size, "fontFamily": CSS_FONTS, "fontWeight": "bold" if strong else "normal",
                       "color": "#333" if note.kind != "更多" else "#777"},
-            "tooltip": {"formatter": escape(note.full)} if note.kind in ("企业", "项目", "更多") else {"show": False}})
+            "tooltip": {"formatter": safe.html(note.full)} if note.kind in ("企业", "项目", "更多") else {"show": False}})
     graphic = [{"type": "rect", "shape": {"x": x, "y": y, "width": SWATCH_W, "height": SWATCH_H},
                 "style": {"fill": colour}, "silent": True} for _, colour, x, y in layout.legend]
     for arrow in layout.arrows:
@@ -91,7 +91,7 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
     """Suppliers to the left and customers to the right of `center`, hop after hop, each hop
     in as many columns of at most PER_COLUMN firms as it needs; local firms green, outside
     firms grey. Names are written beside the dots up to LABELLED firms, else on hover."""
-    nodes = [{"id": center, "name": center, "x": 0, "y": 0, "symbolSize": 28, "kind": "企业",
+    nodes = [{"id": center, "name": safe.chart_label(center), "x": 0, "y": 0, "symbolSize": 28, "kind": "企业",
               "itemStyle": {"color": "#2e7d32" if local else GREY}}]
     for direction, side in (("供应商", -1), ("客户", 1)):
         offset = HOP_GAP
@@ -102,11 +102,11 @@ def network_chart(center: str, table: pd.DataFrame, local: bool, key: str) -> st
             height = min(len(rows), per_column)
             for i, row in enumerate(rows):
                 column, place = divmod(i, per_column)
-                nodes.append({"id": f"{direction}/{row['企业']}", "name": row["企业"], "kind": "企业",
+                nodes.append({"id": f"{direction}/{row['企业']}", "name": safe.chart_label(row["企业"]), "kind": "企业",
                               "x": side * (offset + column * COLUMN_GAP), "y": (place - (height - 1) / 2) * ROW_GAP,
                               "symbolSize": 16 if len(table) <= LABELLED else 8,
                               "itemStyle": {"color": "#2e7d32" if row["本地"] else GREY},
-                              "tooltip": {"formatter": escape(f"{row['企业']}：{row['关系']}，经由 {row['经由']}")}})
+                              "tooltip": {"formatter": safe.html(f"{row['企业']}：{row['关系']}，经由 {row['经由']}")}})
             offset += math.ceil(len(rows) / per_column) * COLUMN_GAP + HOP_GAP
     kinds: dict[tuple[str, str], str] = {}
     for row in table.to_dict("records"):
@@ -135,7 +135,7 @@ def stacked_bars(table: pd.DataFrame, category: str, stack: str, value: str, col
               for s in colours if (table[stack] == s).any()]
     st_echarts({"tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}}, "legend": {"top": 0},
                 "animation": False, "grid": {"left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": True},
-                "yAxis": {"type": "category", "data": categories, "axisLabel": {"interval": 0, "fontSize": 13}},
+                "yAxis": {"type": "category", "data": [safe.chart_label(c) for c in categories], "axisLabel": {"interval": 0, "fontSize": 13}},
                 "xAxis": {"type": "value", "minInterval": 1}, "series": series},
                height=f"{60 + 40 * len(categories)}px", theme={}, key=key)
 

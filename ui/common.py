@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from graph import Settings, connect
+from graph import Settings, audit, connect
 from queries import read
 from queries.chain_map import chain_map
 from queries.export import display_cells, export
@@ -23,6 +23,7 @@ from queries.relations import impact, relations
 from queries.result import Result
 from queries.supply import supply_rate
 from queries.targets import target_list
+from rendering import safe
 from rendering.chain_map import to_png, to_svg
 from ui.access import record_export
 
@@ -155,18 +156,35 @@ def show_sources(ids: list[str]) -> None:
 
 def download(result: Result | Callable[[], Result], file_name: str, label: str = "导出 Excel",
              key: str | None = None) -> None:
-    """A download button for the result as an .xlsx workbook (说明 cover sheet first); the
-    download is written to the audit log. A callable is run only when the button is pressed
-    (a list too long to compute on every view)."""
+    """A download button for the result as an .xlsx workbook (说明 cover sheet first). A
+    callable is run only when the button is pressed (a list too long to compute on every view)."""
     def workbook() -> bytes:
         with tempfile.TemporaryDirectory() as folder:
             return export(result() if callable(result) else result, Path(folder) / "export.xlsx").read_bytes()
 
     if callable(result):
-        what = {"文件": file_name, "内容": file_name.rsplit("_", 1)[0]}
+        what = {"内容": file_name.rsplit("_", 1)[0]}
     else:
-        what = {"文件": file_name, "内容": result.title, "行数": len(result.table),
+        what = {"内容": result.title, "行数": len(result.table),
                 **{k: result.summary[k] for k in ("产业链", "环节", "权重") if k in result.summary}}
-    st.download_button(label, workbook if callable(result) else workbook(), file_name=file_name, key=key,
-                       on_click=record_export, args=(what,),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    offer(label, workbook if callable(result) else workbook(), file_name,
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", what, key=key)
+
+
+def offer(label: str, data: bytes | Callable[[], bytes], file_name: str, mime: str, what: dict | None,
+          key: str | None = None) -> None:
+    """A download button: the file name made safe (names in it come from data), the download
+    written to the audit log (`what`, None for files that hold no data: the template). While
+    the audit log fails its check, downloads of data are off."""
+    stem, _, suffix = file_name.rpartition(".")
+    name = f"{safe.file_name(stem, 60)}.{suffix}"
+    broken = what is not None and audit.check()
+    st.download_button(label, data, file_name=name, mime=mime, key=key, disabled=bool(broken),
+                       help=f"审计日志校验未通过（{broken}），导出已停用。" if broken else None,
+                       on_click=record_export if what is not None else "ignore",
+                       args=({"文件": name, **what},) if what is not None else None)
+
+
+def static_table(table: pd.DataFrame) -> None:
+    """A small table drawn as it is (st.table reads Markdown in cells: data is escaped)."""
+    st.table(table.map(lambda v: safe.markdown(v) if isinstance(v, str) else v), hide_index=True)

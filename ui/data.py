@@ -12,9 +12,10 @@ import streamlit as st
 from graph import ChainKGError, audit
 from loaders.load import InvalidDataset, check, load
 from loaders.template import write_template
-from queries.export import as_cells
+from queries.export import csv_bytes
+from rendering import safe
 from ui.access import origin, require
-from ui.common import chinese_uploader, store
+from ui.common import chinese_uploader, offer, static_table, store
 
 MAX_FILES = 20
 MAX_ROWS = 100_000  # per upload; national directories go through the command line
@@ -24,8 +25,8 @@ user = require("admin")
 st.title("数据管理")
 with tempfile.TemporaryDirectory() as folder:
     template = write_template(Path(folder) / "template.xlsx").read_bytes()
-st.download_button("下载数据模板（Excel）", template, file_name="产业链数据模板.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+offer("下载数据模板（Excel）", template, "产业链数据模板.xlsx",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None)
 st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以表名命名的 CSV 文件（如 企业.csv、项目.csv）。"
            "加载前先完整校验，有任何错误则不写入。")
 
@@ -43,11 +44,10 @@ def show_problems(problems) -> None:
     table = pd.DataFrame([{"级别": "错误" if p.level == "error" else "提示", "文件": p.file, "工作表": p.sheet or "",
                            "行": "" if p.row is None else p.row, "列": p.column or "", "说明": p.zh}
                           for p in problems])
-    st.table(table.head(SHOWN_PROBLEMS), hide_index=True)
+    static_table(table.head(SHOWN_PROBLEMS))
     if len(problems) > SHOWN_PROBLEMS:
         st.caption(f"另有 {len(problems) - SHOWN_PROBLEMS} 条未显示，可下载完整清单。")
-        st.download_button("下载全部校验问题（CSV）", as_cells(table).to_csv(index=False).encode("utf-8-sig"),
-                           file_name="校验问题清单.csv", mime="text/csv")
+        offer("下载全部校验问题（CSV）", csv_bytes(table), "校验问题清单.csv", "text/csv", None)
 
 
 if files:
@@ -62,8 +62,8 @@ if files:
         root = Path(folder) / "上传数据"  # the dataset name is a label, never part of a path
         root.mkdir()
         for f in files:
-            (root / Path(f.name).name).write_bytes(f.getvalue())
-        paths = [root / workbooks[0].name] if workbooks else [root]
+            (root / safe.file_name(Path(f.name).name, 100)).write_bytes(f.getvalue())
+        paths = [root / safe.file_name(workbooks[0].name, 100)] if workbooks else [root]
         result = check(paths, store())
         if sum(result.rows_read.values()) > MAX_ROWS:
             st.error(f"一次上传最多 {MAX_ROWS:,} 行；更大的数据（如全国企业名录）请联系系统管理员批量导入。")
@@ -75,20 +75,23 @@ if files:
             st.error(f"发现 {len(result.errors)} 个错误，未写入任何数据。请改正后重新上传。")
         else:
             st.success("校验通过：" + "，".join(f"{t} {n} 行" for t, n in result.rows_read.items()))
-            if st.button("确认加载", type="primary"):
+            broken = audit.check()
+            if broken:
+                st.error(f"审计日志校验未通过（{broken}），加载已停用，请系统管理员核查。")
+            elif st.button("确认加载", type="primary"):
                 try:
                     loaded = load(paths, store(), dataset=dataset or None, replace=mode == "替换")
                 except InvalidDataset as e:
-                    st.error(str(e))
+                    st.error(safe.markdown(str(e)))
                     show_problems(e.problems)
                 except ChainKGError as e:
-                    st.error(f"加载失败，未写入任何数据：{e}")
+                    st.error(safe.markdown(f"加载失败，未写入任何数据：{e}"))
                 else:
                     st.cache_data.clear()
                     audit.record("加载数据", user, {"数据集": loaded.dataset, "文件": [f.name for f in files],
                                                   "读取行数": loaded.rows_read, "有变化": loaded.changed,
                                                   "替换": mode == "替换"}, origin())
-                    st.success(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。")
+                    st.success(safe.markdown(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。"))
                     st.dataframe(pd.DataFrame([
                         {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}
                         for group in (loaded.written.nodes, loaded.written.relationships)

@@ -12,6 +12,7 @@ from graph import clock
 from queries.gaps import STATUSES
 from queries.settings import load_settings
 from queries.targets import PARTS, target_list
+from rendering.safe import markdown as md
 from ui.common import analysis, download, filtered, show_table, store
 
 LIST_TOP = 200  # rows a page can draw; a national directory gives a gap tens of thousands
@@ -25,7 +26,7 @@ shown = filtered(table, 产业链=chains, 状态=statuses)
 segment = right.selectbox("环节", list(shown["环节"]), index=None, placeholder="选择一个缺链环节，查看招商目标企业")
 
 if segment:
-    st.subheader(f"{segment} 招商目标企业")
+    st.subheader(md(f"{segment} 招商目标企业"))
     defaults = load_settings().targets.weights.model_dump()
     sliders, ranked = st.columns([1, 3])
     with sliders.container(border=True):
@@ -43,7 +44,7 @@ if segment:
                 best = result.table.iloc[0]
                 tied = int((result.table["排名"] == 1).sum())
                 score = "得分未知" if pd.isna(best["得分"]) else f"{best['得分']:g} 分"
-                st.markdown(f"排名第一：**{best['企业']}**（{score}，信息完整度 {best['信息完整度']:.0%}）"
+                st.markdown(f"排名第一：**{md(best['企业'])}**（{score}，信息完整度 {best['信息完整度']:.0%}）"
                             + (f"，与另外 {tied - 1} 家并列" if tied > 1 else ""))
                 show_table(result.table, "", key="targets", height=420 if len(result.table) > 10 else None)
                 st.caption(f"{result.summary['得分公式']}。页面显示前 {LIST_TOP} 名。")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from queries.gaps import STATUSES
 from queries.layout import STATUS_COLORS
+from rendering.safe import markdown as md
 from ui.common import analysis, show_table
 
 st.title("总览")
@@ -24,7 +25,8 @@ def done(t: dict) -> str:
 
 for row in progress[progress["产业链"] == "合计"].to_dict("records"):
     if pd.notna(row["完成率"]):
-        st.info(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，{done(row)}")
+        st.info(md(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，"
+                   f"{done(row)}"))
 
 chains = list(dict.fromkeys(gaps["产业链"]))
 if not chains:
@@ -33,19 +35,20 @@ register, lagging = projects.table, projects.tables["滞后项目"]
 for start in range(0, len(chains), 3):
     for column, chain in zip(st.columns(3), chains[start:start + 3]):
         with column.container(border=True):
-            st.subheader(chain)
+            st.subheader(md(chain))
             targets = progress[(progress["产业链"] == chain) & progress["目标值"].notna()]
             for t in targets.to_dict("records"):
                 flag = ":red[落后时序] " if t["落后时序"] is True else ""
-                st.markdown(f"{flag}**{t['期间']} {t['指标']}目标** {t['目标值']}{t['说明'] or ''}：{done(t)}")
+                st.markdown(f"{flag}**{md(t['期间'])} {md(t['指标'])}目标** {md(t['目标值'])}{md(t['说明'] or '')}："
+                            f"{md(done(t))}")
             counts = gaps[gaps["产业链"] == chain]["状态"].value_counts()
             st.markdown("　".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span> {s} {int(counts.get(s, 0))}"
                                  for s in STATUSES), unsafe_allow_html=True)
             mine = register[register["产业链"] == chain]["状态"].value_counts()
             unjudged = int(register.loc[register["产业链"] == chain, "无法判断"].sum())
-            st.caption("项目：" + ("，".join(f"{s} {n}" for s, n in mine.items()) or "无") +
-                       f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项"
-                       + (f"（另有 {unjudged} 项缺少数据，无法判断）" if unjudged else ""))
+            st.caption(md("项目：" + ("，".join(f"{s} {n}" for s, n in mine.items()) or "无") +
+                          f"；滞后 {lagging[lagging['产业链'] == chain]['项目'].nunique()} 项"
+                          + (f"（另有 {unjudged} 项缺少数据，无法判断）" if unjudged else "")))
             st.page_link("ui/chain_map.py", label="查看产业链图谱", query_params={"chain": chain})
 
 st.subheader("目标进度")

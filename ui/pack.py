@@ -12,8 +12,7 @@ from graph import clock
 from queries.export import export
 from queries.pack import meeting_pack, write_pdf
 from rendering.chain_map import page_images
-from ui.access import record_export
-from ui.common import pick_chain, store
+from ui.common import offer, pick_chain, store
 
 st.title("一链一档")
 st.caption("一图（产业链图谱）、一表（重点企业和项目）、一清单（招商目标企业）、一策（政策与基金），附目标进度与缺链环节。")
@@ -31,9 +30,7 @@ if st.session_state.get("pack") and st.session_state["pack"][0] == chain:
     for label, data, suffix, mime in (
             ("下载 PDF", pdf, "pdf", "application/pdf"),
             ("下载 Excel", xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
-        name = f"{chain}一链一档_{stamp}.{suffix}"
-        st.download_button(label, data, file_name=name, mime=mime, on_click=record_export,
-                           args=({"文件": name, "内容": "一链一档", "产业链": chain},))
+        offer(label, data, f"{chain}一链一档_{stamp}.{suffix}", mime, {"内容": "一链一档", "产业链": chain})
     st.subheader(f"预览（共 {len(pages)} 页）")
     for column, (number, image) in zip(st.columns(2) * len(pages), enumerate(pages, start=1)):
         column.image(image, caption=f"第 {number} 页", width="stretch")

@@ -8,13 +8,14 @@ import streamlit as st
 from graph import clock
 
 from queries.projects import STATUS_COLOURS, headline
+from rendering.safe import markdown as md
 from ui.charts import stacked_bars
 from ui.common import analysis, download, filtered, show_table
 
 st.title("项目台账")
 result = analysis("projects")
 register, pipeline, lagging = result.table, result.tables["分状态统计"], result.tables["滞后项目"]
-st.markdown(headline(result.summary))
+st.markdown(md(headline(result.summary)))
 stacked_bars(pipeline.fillna({"产业链": "未填产业链"}), "产业链", "状态", "项目数", STATUS_COLOURS, key="pipeline")
 
 left, middle, right = st.columns(3)

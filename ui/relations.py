@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rendering.safe import markdown as md
 from ui.charts import network_chart
 from ui.common import analysis, profile, show_table
 from ui.search import pick_enterprise
@@ -41,8 +42,8 @@ if enterprise:
 
     st.subheader("流失影响：如果该企业离开")
     hit = analysis("impact", enterprise)
-    st.write(f"失去本地生产的环节：{'、'.join(hit.summary['失去本地生产的环节']) or '无'}；"
-             f"失去唯一本地供应的企业：{hit.summary['失去唯一本地供应的企业数']} 家")
+    st.markdown(md(f"失去本地生产的环节：{'、'.join(hit.summary['失去本地生产的环节']) or '无'}；"
+                   f"失去唯一本地供应的企业：{hit.summary['失去唯一本地供应的企业数']} 家"))
     st.markdown("**环节影响**")
     show_table(hit.tables["环节影响"], "该企业不在任何环节生产，离开不影响环节状态。", key="impact")
     st.markdown("**失去唯一本地供应的企业**")

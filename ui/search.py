@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from queries.names import closest
+from rendering.safe import markdown as md
 from ui.common import enterprises
 
 
@@ -16,7 +17,7 @@ def pick_enterprise(key: str) -> str | None:
     else:
         options = list(dict.fromkeys(spelled[name] for name in closest(text.strip(), list(spelled), n=10)))
         if not options:
-            st.warning(f"找不到与「{text}」相近的企业。")
+            st.warning(md(f"找不到与「{text[:100]}」相近的企业。"))
             return None
     wanted = st.session_state.get("enterprise")
     # nothing is shown before the user names or picks a firm (a first firm would look chosen)

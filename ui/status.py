@@ -7,7 +7,8 @@ import streamlit as st
 
 from graph import load_schema
 from queries.stats import graph_counts
-from ui.common import store
+from rendering.safe import markdown as md
+from ui.common import static_table, store
 
 ENGINE_NAMES = {"falkordb": "FalkorDB（内置）", "neo4j": "Neo4j"}
 
@@ -23,12 +24,13 @@ left, middle, right = st.columns(3)
 left.metric("引擎", ENGINE_NAMES[connected.engine])
 middle.metric("节点数", counts["total_nodes"])
 right.metric("关系数", counts["total_relationships"])
-st.caption(f"地址：{connected.address}")
+st.caption(md(f"地址：{connected.address}"))
 tables = st.columns(2)
 for column, title, group in ((tables[0], "各类节点", counts["nodes"]), (tables[1], "各类关系", counts["relationships"])):
     column.markdown(f"**{title}**")
     if not group:
         column.caption("暂无数据")  # Streamlit's own empty table says "empty" in English
         continue
-    column.table(pd.DataFrame({"类型": [f"{chinese.get(name, name)}（{name}）" for name in group],
-                               "数量": list(group.values())}), hide_index=True)
+    with column:
+        static_table(pd.DataFrame({"类型": [f"{chinese.get(name, name)}（{name}）" for name in group],
+                                   "数量": list(group.values())}))

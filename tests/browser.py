@@ -1,0 +1,74 @@
+"""The real app in headless Chromium: serving it, tabs that refuse requests to other hosts,
+and waiting for a page's script to finish."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import PROJECT_DIR, free_port
+
+
+@contextmanager
+def serving(env: dict):
+    """The real app on a free port, under `env`; yields its address."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--server.headless", "true"],
+                            cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("app did not start: " + proc.stderr.read().decode(errors="replace")[-2000:])
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def new_tab(browser, app_url: str, width: int = 1500, height: int = 1100):
+    """A fresh tab that refuses, and records, every request to a host other than the app's."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    tab = context.new_page()
+    tab.outside = []
+
+    def guard(route):
+        if urlsplit(route.request.url).hostname not in ("localhost", "127.0.0.1"):
+            tab.outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    tab.route("**/*", guard)
+    tab.app_url = app_url
+    return context, tab
+
+
+def open_page(page, path: str) -> None:
+    page.goto(f"{page.app_url}/{path}")
+    settled(page)
+
+
+def settled(page) -> None:
+    """The page's script has finished its run (its widgets are the new ones)."""
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+
+
+def choose(page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
