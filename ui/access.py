@@ -56,10 +56,20 @@ def behind_proxy() -> bool:
 def _proxy_user() -> User | None:
     """The reverse proxy's user and group headers (the proxy must set both on every request,
     replacing what the client sent: see README). No user, or no role among the groups: None."""
-    name = (st.context.headers.get(os.environ["CHAINKG_PROXY_USER_HEADER"]) or "").strip()[:64]
-    groups = st.context.headers.get(os.environ.get("CHAINKG_PROXY_GROUPS_HEADER") or "", "")
+    name = _header(os.environ["CHAINKG_PROXY_USER_HEADER"]).strip()[:64]
+    groups = _header(os.environ.get("CHAINKG_PROXY_GROUPS_HEADER") or "")
     granted = [role for role in ROLES if role in {g.strip() for g in groups.split(",")}]
     return User(name, granted[-1]) if name and granted else None
+
+
+def _header(name: str) -> str:
+    """A request header's value. Proxies send names as UTF-8 bytes, which the web server
+    reads as Latin-1: read them back as UTF-8 (a value that is not UTF-8 stays as it came)."""
+    value = (st.context.headers.get(name) or "") if name else ""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def sign_out(expired: bool = False) -> None:
