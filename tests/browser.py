@@ -8,11 +8,16 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
+from queries.layout import ARROW_COLOR, STATUS_COLORS
 from tests.conftest import PROJECT_DIR, free_port
+
+# The rendered chain map's boxes, texts and arrowheads in page px (see the script)
+GEOMETRY = (PROJECT_DIR / "tests" / "js" / "chain_map_geometry.js").read_text(encoding="utf-8")
+MAP_COLOURS = {"status": [c.lower() for c in STATUS_COLORS.values()], "arrow": ARROW_COLOR}
 
 
 @contextmanager
@@ -66,6 +71,19 @@ def open_page(page, path: str) -> None:
 def settled(page) -> None:
     """The page's script has finished its run (its widgets are the new ones)."""
     page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+
+
+def open_map(page, chain: str, attach: bool) -> dict:
+    """The chain map page of `chain`, with its enterprises and projects when `attach`; once
+    drawn, its geometry (GEOMETRY)."""
+    open_page(page, f"chain_map?chain={quote(chain, safe='')}")
+    if attach:
+        page.get_by_text("显示本地企业和项目").click()
+        page.wait_for_timeout(300)
+        settled(page)
+    page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
+    page.wait_for_timeout(800)
+    return page.evaluate(GEOMETRY, MAP_COLOURS)
 
 
 def choose(page, label: str, option: str) -> None:

@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from graph import connect
 from loaders.load import load
-from queries.layout import ARROW_COLOR, STATUS_COLORS
+from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
-from tests.browser import choose, new_tab, open_page, serving, settled
+from tests.browser import GEOMETRY, MAP_COLOURS, choose, new_tab, open_map, open_page, serving, settled
 from tests.conftest import PROJECT_DIR, fresh_graph, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
@@ -51,9 +51,9 @@ def test_status_page_shows_engine_and_counts(seeded, engine):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"引擎": {"falkordb": "FalkorDB（内置）", "neo4j": "Neo4j"}[engine], "节点数": "2", "关系数": "1"}
-    assert at.table[0].value.to_dict("records") == [{"类型": "产业链（Chain）", "数量": 1},
-                                                    {"类型": "环节（Segment）", "数量": 1}]
-    assert at.table[1].value.to_dict("records") == [{"类型": "环节属于产业链（PART_OF）", "数量": 1}]
+    shown = [table.value.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v) for table in at.table]
+    assert shown[0].to_dict("records") == [{"类型": "产业链（Chain）", "数量": 1}, {"类型": "环节（Segment）", "数量": 1}]
+    assert shown[1].to_dict("records") == [{"类型": "环节属于产业链（PART_OF）", "数量": 1}]  # Markdown, escaped
 
 
 def test_empty_graph_says_so_in_chinese(store, cli_env, monkeypatch):
@@ -213,9 +213,6 @@ def test_each_chain_map_has_stage_columns_in_status_colours(page, app_env):
         assert _groups([x for xs in colours.values() for x in xs]) == len(stages), chain
 
 
-GEOMETRY = (PROJECT_DIR / "tests" / "js" / "chain_map_geometry.js").read_text(encoding="utf-8")
-
-
 def _overlaps(a: dict, b: dict, tolerance: float = 0.5) -> bool:
     return (a["x"] < b["r"] - tolerance and b["x"] < a["r"] - tolerance
             and a["y"] < b["b"] - tolerance and b["y"] < a["b"] - tolerance)
@@ -240,19 +237,11 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
     another (a label may sit inside its own box), every arrow ends on a box's edge, the map
     is not clipped, and the mouse wheel scrolls the page."""
     context, page = new_tab(browser, app_url, width, height)
-    colours = {"status": [c.lower() for c in STATUS_COLORS.values()], "arrow": ARROW_COLOR}
     for chain in CHAINS:
         links = json.loads(run_cli("map", "--chain", chain, "--json", env=app_env, check=True).stdout)["上下游"]
         for attach in (False, True):
-            open_page(page, f"chain_map?chain={chain}")
-            if attach:
-                page.get_by_text("显示本地企业和项目").click()
-                page.wait_for_timeout(300)
-                settled(page)
+            drawn = open_map(page, chain, attach)
             where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
-            page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
-            page.wait_for_timeout(800)
-            drawn = page.evaluate(GEOMETRY, colours)
             boxes, texts = drawn["boxes"], drawn["texts"]
             assert len(texts) > len(boxes) > 4, where
             for i, a in enumerate(boxes):
@@ -267,11 +256,11 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
             svg, holder = drawn["svg"], drawn["holder"]
             assert holder["x"] - 1 <= svg["x"] and svg["r"] <= min(holder["r"], drawn["viewport"]) + 1, where
     # the wheel over the map scrolls the page, and does not zoom the map
-    before = page.evaluate(GEOMETRY, colours)["svg"]
+    before = page.evaluate(GEOMETRY, MAP_COLOURS)["svg"]
     page.mouse.move(before["x"] + 50, min(before["y"] + 50, height - 50))
     page.mouse.wheel(0, 300)
     page.wait_for_timeout(500)
-    after = page.evaluate(GEOMETRY, colours)["svg"]
+    after = page.evaluate(GEOMETRY, MAP_COLOURS)["svg"]
     assert after["y"] < before["y"] - 100 and after["r"] - after["x"] == pytest.approx(before["r"] - before["x"])
     context.close()
     assert page.outside == []

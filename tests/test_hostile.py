@@ -17,14 +17,13 @@ import pytest
 
 from graph import connect
 from queries.chain_map import chain_map
-from queries.layout import ARROW_COLOR, STATUS_COLORS, chain_layout
+from queries.layout import chain_layout
 from rendering.chain_map import to_png, to_svg
 from rendering.safe import FORMULA_START
-from tests.browser import choose, new_tab, open_page, serving, settled
-from tests.conftest import PROJECT_DIR, fresh_graph, run_cli, settings_env
+from tests.browser import choose, new_tab, open_map, open_page, serving, settled
+from tests.conftest import fresh_graph, run_cli, settings_env
 from tests.hostile import EVIL, NAMES, hostile_city
 
-GEOMETRY = (PROJECT_DIR / "tests" / "js" / "chain_map_geometry.js").read_text(encoding="utf-8")
 BATTERY, CHEMICAL, SEPARATOR = NAMES["电池链"], NAMES["化工链"], NAMES["隔膜"]
 FIRMS = [NAMES[n] for n in ("链主公司", "正极甲", "正极乙", "前驱丙", "电芯丁", "模组戊", "模组己")]  # the battery chain's
 
@@ -108,11 +107,8 @@ def test_a_name_too_long_for_an_index_is_refused_by_row_and_column(hostile, tmp_
     assert run_cli("stats", "--hash", "--json", env=env, check=True).stdout == before
 
 
-def _hover_everything(tab) -> int:
-    colours = {"status": [c.lower() for c in STATUS_COLORS.values()], "arrow": ARROW_COLOR}
-    tab.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
-    tab.wait_for_timeout(800)
-    drawn = tab.evaluate(GEOMETRY, colours)
+def _hover_everything(tab, drawn: dict) -> int:
+    """The mouse over every box and label of the drawn map (their tooltips)."""
     for item in drawn["boxes"] + drawn["texts"]:
         tab.mouse.move((item["x"] + item["r"]) / 2, (item["y"] + item["b"]) / 2)
         tab.wait_for_timeout(40)
@@ -134,12 +130,7 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
 
         for chain in (BATTERY, CHEMICAL):
             for attach in (False, True):
-                open_page(tab, f"chain_map?chain={quote(chain, safe='')}")
-                if attach:
-                    tab.get_by_text("显示本地企业和项目").click()
-                    tab.wait_for_timeout(300)
-                    settled(tab)
-                assert _hover_everything(tab) >= 1, chain
+                assert _hover_everything(tab, open_map(tab, chain, attach)) >= 1, chain
         open_page(tab, f"chain_map?chain={quote(BATTERY, safe='')}")
         assert NAMES["链主公司"] in tab.inner_text("body")  # the chain's lead firm, in the caption
         tab.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
@@ -152,7 +143,7 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
         open_page(tab, "gaps")
         choose(tab, "环节", "隔膜")
         settled(tab)
-        tab.get_by_text("招商目标企业").first.wait_for(timeout=30_000)
+        tab.get_by_text("排名第一").wait_for(timeout=30_000)
         assert f"排名第一：{NAMES['隔膜小']}（" in tab.inner_text("body")  # the list itself is drawn on a canvas
         with tab.expect_download(timeout=60_000) as caught:
             tab.get_by_role("button", name="导出招商目标清单（Excel）").click()
