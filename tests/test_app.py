@@ -411,7 +411,8 @@ def test_meeting_pack_pdf_from_the_page(page, tmp_path):
 def secured(app_env, tmp_path_factory):
     """The same graph served by an app that has accounts (its own users file and audit log)."""
     folder = tmp_path_factory.mktemp("secured")
-    env = app_env | {"CHAINKG_USERS": str(folder / "users.yaml"), "CHAINKG_AUDIT_LOG": str(folder / "audit.jsonl")}
+    env = app_env | {"CHAINKG_USERS": str(folder / "users.yaml"), "CHAINKG_AUDIT_LOG": str(folder / "audit.jsonl"),
+                     "CHAINKG_PROXY_ADDRESS_HEADER": "X-Real-IP"}
     for name, role in (("管理员", "admin"), ("链长办", "viewer"), ("招商分析", "analyst")):
         admin = {"CHAINKG_USER": "管理员", "CHAINKG_PASSWORD": "admin-password"} if role != "admin" else {}
         run_cli("user", "add", name, "--role", role, check=True,
@@ -493,3 +494,14 @@ def test_behind_single_sign_on_the_groups_header_sets_the_role(browser, proxied)
     assert "链长办（查看）" in body and "上传数据" not in body and "数据管理" not in body and "一链一档" in body
     body = _as_proxied(browser, proxied, {"X-Remote-User": "信息中心", "X-Remote-Groups": "admin"}, "data")
     assert "信息中心（管理）" in body and "上传数据" in body
+
+
+def test_behind_a_proxy_the_browser_address_comes_from_its_header(browser, secured):
+    url, env = secured
+    context = browser.new_context(extra_http_headers={"X-Real-IP": "10.20.30.40"})
+    tab = context.new_page()
+    tab.goto(url)
+    _sign_in(tab, "链长办", "viewer")
+    context.close()
+    logged = [json.loads(line) for line in Path(env["CHAINKG_AUDIT_LOG"]).read_text(encoding="utf-8").splitlines()]
+    assert [e["from"] for e in logged if e["action"] == "登录" and e["user"] == "链长办"][-1] == "网页 10.20.30.40"

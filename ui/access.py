@@ -96,7 +96,7 @@ def sign_in_form() -> None:
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            user = Accounts().sign_in(name, password, st.context.ip_address or "未知地址")
+            user = Accounts().sign_in(name, password, client_address())
         except AccessDenied as e:
             audit.record("登录失败", User(name.strip()[:64] or "（空）", "-"), {}, origin())
             st.error(str(e).split(" / ")[0])
@@ -119,8 +119,17 @@ def require(role: str) -> User:
     return user
 
 
+def client_address() -> str:
+    """The browser's address: behind a reverse proxy every browser has the proxy's own, so
+    the proxy's header says it when CHAINKG_PROXY_ADDRESS_HEADER names one (X-Real-IP, or
+    X-Forwarded-For's first address, as the proxy sets it)."""
+    named = os.environ.get("CHAINKG_PROXY_ADDRESS_HEADER")
+    forwarded = _header(named).split(",")[0].strip() if named else ""
+    return forwarded[:64] or st.context.ip_address or "未知地址"
+
+
 def origin() -> str:
-    return f"网页 {st.context.ip_address or '未知地址'}"
+    return f"网页 {client_address()}"
 
 
 def record_export(what: dict) -> None:
