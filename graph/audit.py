@@ -92,8 +92,12 @@ def start_new(user: User, origin: str, settings: Settings | None = None) -> dict
                           origin)
 
 
+FIELDS = {"time", "user", "role", "action", "what", "from"}
+
+
 def entries(settings: Settings | None = None) -> list[dict]:
-    return [json.loads(line) for line in _Log(settings).lines()]
+    """The log's entries (a line that is not one is left out here; `verify` names it)."""
+    return [entry for entry in map(_parsed, _Log(settings).lines()) if FIELDS <= entry.keys()]
 
 
 def check(settings: Settings | None = None) -> Broken | None:
@@ -121,6 +125,7 @@ class _Log:
         resolved = self.path.resolve()
         # the seal names a log under CHAINKG_HOME relative to it, so the home can move whole
         self.name = str(resolved.relative_to(home)) if resolved.is_relative_to(home) else str(resolved)
+        self._key: bytes | None = None
 
     def lines(self) -> list[str]:
         return [line for line in self.path.read_text(encoding="utf-8").splitlines() if line] \
@@ -128,15 +133,22 @@ class _Log:
 
     def legacy(self, lines: list[str]) -> bool:
         """A log written before entries were keyed (no MAC anywhere, no seal)."""
-        return bool(lines) and self.seal() is None and not any('"mac"' in line for line in lines)
+        return bool(lines) and self.seal() is None and not any("mac" in _parsed(line) for line in lines)
 
     def key(self, create: bool = False) -> bytes | None:
-        if not self.key_file.is_file():
-            if not create:
-                return None
-            self.key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(self.key_file, secrets.token_hex(32))
-        return bytes.fromhex(self.key_file.read_text(encoding="ascii").strip())
+        """The key (None when there is none and `create` is not asked); read once."""
+        if self._key is None:
+            if not self.key_file.is_file():
+                if not create:
+                    return None
+                self.key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                write_atomic(self.key_file, secrets.token_hex(32))
+            try:
+                self._key = bytes.fromhex(self.key_file.read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                raise ChainKGError(f"审计密钥无法读取，日志无法校验也无法写入：{self.key_file} / the audit key is "
+                                   f"unreadable") from None
+        return self._key
 
     def mac(self, entry: dict) -> str:
         body = json.dumps({k: v for k, v in entry.items() if k != "mac"}, ensure_ascii=False, sort_keys=True)
@@ -176,10 +188,9 @@ class _Log:
             return Broken(1, "无法校验：审计密钥缺失")
         if not hmac.compare_digest(seal.get("seal", ""), self._seal_mac(seal.get("n"), seal.get("mac"))):
             return Broken(1, "无法校验：封存记录被改动")
-        try:
-            last = json.loads(lines[-1]) if lines else {"n": 0, "mac": GENESIS}
-            n, mac = int(last["n"]), last["mac"]
-        except (ValueError, KeyError, TypeError):
+        last = _parsed(lines[-1]) if lines else {"n": 0, "mac": GENESIS}
+        n, mac = last.get("n"), last.get("mac")
+        if not isinstance(n, int):
             return Broken(len(lines), "被改动")
         if n < seal["n"]:
             return Broken(n + 1, "缺失（日志末尾被删除）")
@@ -219,15 +230,20 @@ class _Log:
             return Broken(1, "无法校验：审计密钥缺失")
         previous = GENESIS
         for number, line in enumerate(lines, start=1):
-            entry = None
-            try:
-                entry = json.loads(line)
-                intact = (entry["n"] == number and entry["prev"] == previous
-                          and hmac.compare_digest(entry["mac"], self.mac(entry)))
-            except (ValueError, KeyError, TypeError):
-                intact = False
-            if not intact:
-                missing = isinstance(entry, dict) and isinstance(entry.get("n"), int) and entry["n"] > number
+            entry = _parsed(line)
+            mac = entry.get("mac")
+            if entry.get("n") != number or entry.get("prev") != previous or not isinstance(mac, str) \
+                    or not hmac.compare_digest(mac, self.mac(entry)):
+                missing = isinstance(entry.get("n"), int) and entry["n"] > number
                 return Broken(number, "缺失（已被删除）" if missing else "被改动")
-            previous = entry["mac"]
+            previous = mac
         return self.tail_problem(lines)
+
+
+def _parsed(line: str) -> dict:
+    """A log line as an entry ({} when it is not one)."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) else {}

@@ -53,7 +53,8 @@ def test_an_intact_log_verifies_and_its_key_lives_apart(home, tmp_path):
 
 @pytest.mark.parametrize("tamper, entry", [
     ("remove the last line", 6), ("empty the file", 1), ("delete the file", 1),
-    ("remove a middle line", 3), ("edit an entry, plain hashes recomputed", 3), ("replace the seal", 1)])
+    ("remove a middle line", 3), ("edit an entry, plain hashes recomputed", 3), ("replace the seal", 1),
+    ("garble a line", 4)])
 def test_every_kind_of_tampering_fails_and_names_the_entry(home, tamper, entry):
     log = _entries(5)  # after the fixture's own entry (设置账户): six
     lines = log.read_text(encoding="utf-8").splitlines()
@@ -63,6 +64,8 @@ def test_every_kind_of_tampering_fails_and_names_the_entry(home, tamper, entry):
         log.write_text("", encoding="utf-8")
     elif tamper == "delete the file":
         log.unlink()
+    elif tamper == "garble a line":
+        log.write_text("\n".join(lines[:3] + ["{not an entry"] + lines[4:]) + "\n", encoding="utf-8")
     elif tamper == "remove a middle line":
         log.write_text("\n".join(lines[:2] + lines[3:]) + "\n", encoding="utf-8")
     elif tamper == "edit an entry, plain hashes recomputed":
@@ -85,9 +88,16 @@ def test_every_kind_of_tampering_fails_and_names_the_entry(home, tamper, entry):
     assert found is not None and found.entry == entry, found
     done = _verify(home)
     assert done.returncode == 1 and f"第 {entry} 条记录" in done.stderr and "Traceback" not in done.stderr
-    if "middle" not in tamper and "edit" not in tamper:  # the end of the log is checked at every entry
+    if not any(word in tamper for word in ("middle", "edit", "garble")):  # the end of the log is checked at every entry
         with pytest.raises(audit.AuditBroken, match="停止写入"):  # what would be logged is not done
             audit.record("导出", User("analyst1", "analyst"), {}, "命令行 测试")
+
+
+def test_an_unreadable_key_is_one_clear_line(home):
+    _entries(1)
+    audit.key_path().write_text("not hex", encoding="ascii")
+    done = _verify(home)
+    assert done.returncode == 1 and "审计密钥无法读取" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_failed_log_stops_logged_commands_until_an_admin_starts_a_new_one(home, tmp_path):
