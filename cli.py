@@ -86,6 +86,7 @@ def _sign_in(role: str) -> User:
     accounts = Accounts()
     if not accounts.multi_user:
         return DESKTOP
+    accounts.names()  # an empty or broken accounts file is said before asking for a password
     name = os.environ.get("CHAINKG_USER") or click.prompt("用户名 / user", err=True)
     password = os.environ.get("CHAINKG_PASSWORD") or click.prompt("密码 / password", hide_input=True, err=True)
     try:
