@@ -20,7 +20,7 @@ from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
 from tests.browser import GEOMETRY, MAP_COLOURS, choose, new_tab, open_map, open_page, serving, settled
-from tests.conftest import PROJECT_DIR, fresh_graph, run_cli, settings_env, use_env
+from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
 
@@ -202,6 +202,9 @@ def _groups(xs: list[int], gap: int = 30) -> int:
     return 1 + sum(1 for a, b in zip(xs, xs[1:]) if b - a > gap) if xs else 0
 
 
+# What the browser draws is the analyses' output, which tests/test_engines.py proves the same on
+# both engines: the drawing tests run on one (every page is still visited on both).
+@only_falkordb
 def test_each_chain_map_has_stage_columns_in_status_colours(page, app_env):
     for chain in CHAINS:
         gaps = json.loads(run_cli("gaps", "--chain", chain, "--json", env=app_env, check=True).stdout)
@@ -231,6 +234,7 @@ def _on_edge(tip: dict, box: dict, tolerance: float = 3) -> bool:
                                      abs(tip["y"] - box["y"]), abs(tip["y"] - box["b"])) <= tolerance
 
 
+@only_falkordb
 @pytest.mark.parametrize("width, height", [(1024, 768), (1440, 900)])
 def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, width, height):
     """Every chain, with and without its enterprises and projects: no box or label overlaps
@@ -275,6 +279,7 @@ def _raw_words(text: str) -> list[str]:
     return [text[max(0, m.start() - 30):m.end() + 10] for m in RAW.finditer(text)]
 
 
+@only_falkordb
 def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
     """The bundled data, every page in the states a user reaches (a gap chosen, a firm
     chosen, a pack generated), every expander open."""
