@@ -127,6 +127,7 @@ def test_an_admin_sees_the_audit_log(accounts):
     assert at.title[0].value == "审计日志" and not at.exception
     assert any("密钥链式校验与封存记录均完整" in c.value for c in at.caption)
     assert set(at.table[0].value["用户"]) == set(PASSWORDS)
+    assert not at.expander  # where an entry came from is not a cited source: no 来源 list
 
 
 def test_sessions_expire_after_inactivity(accounts):

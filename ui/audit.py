@@ -22,8 +22,8 @@ else:
     st.caption(f"共 {len(entries)} 条记录，密钥链式校验与封存记录均完整。")
 table = pd.DataFrame([{"时间（北京时间）": clock.shown(e["time"]), "用户": e["user"],
                        "角色": ROLE_NAMES.get(e["role"], e["role"]), "操作": e["action"], "内容": cell_text(e["what"]),
-                       "来源": e["from"]}
-                      for e in reversed(entries)], columns=["时间（北京时间）", "用户", "角色", "操作", "内容", "来源"])
+                       "操作地点": e["from"]}
+                      for e in reversed(entries)], columns=["时间（北京时间）", "用户", "角色", "操作", "内容", "操作地点"])
 left, right = st.columns(2)
 users = left.multiselect("用户", sorted(set(table["用户"])), placeholder="全部用户")
 actions = right.multiselect("操作", sorted(set(table["操作"])), placeholder="全部操作")
