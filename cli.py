@@ -23,12 +23,17 @@ from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
 from graph.config import ENGINES, PROJECT_DIR
 from graph.errors import InvalidData
+from extraction.evaluate import KINDS as EVAL_KINDS
+from extraction.evaluate import evaluate
+from extraction.review import MATCH_KINDS, extract, write_review
+from extraction.rules import Vocabulary, load_rules
 from loaders.backup import backup, export_neo4j_import, graph_hash, import_arguments, read_backup, restore
 from loaders.bench import bench as run_bench
 from loaders.directory import CHUNK_ROWS, count_rows, import_directory, is_directory_file
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.synth import MAPPING, synthesize
 from loaders.template import write_template
+from queries import read
 from queries.chain_map import chain_map
 from queries.conflicts import conflict_table, source_conflicts
 from queries.export import UNKNOWN, cell_text, display_cells, export
@@ -336,6 +341,58 @@ def load_dataset(paths: tuple[Path, ...], dataset: str | None, replace: bool, as
              "未变 / unchanged": c.unchanged, "删除 / deleted": c.deleted}
             for group in (result.written.nodes, result.written.relationships) for name, c in group.items()]
     _print(rows, False)
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", default="待审核.xlsx", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The review workbook to write.")
+@click.option("--eval", "labels", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Score against the hand-made labels in this folder (one <file name>.yaml per document) instead.")
+@click.option("--details", is_flag=True, help="With --eval: list every wrong and missed item.")
+@click.option("--json", "as_json", is_flag=True)
+@_fail_cleanly
+@_needs("admin", logged=True)
+def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, details: bool, as_json: bool) -> None:
+    """Read documents (.txt, .docx, text .pdf; .doc and .wps through LibreOffice) into a review
+    workbook in the input template's layout. Nothing is written to the graph: review the
+    workbook, mark rows 采纳=否 to leave them out, then `chainkg load` it."""
+    with _store() as store:
+        if labels is not None:
+            vocabulary = Vocabulary.from_rows(read(store, "vocabulary"))
+            _eval_report(evaluate(labels, list(paths), load_rules(), vocabulary), details, as_json)
+            return
+        extraction = extract(list(paths), store)
+        write_review(extraction.tables, out, [d.file for d in extraction.documents])
+    counts = extraction.counts()
+    _audit("抽取文档", {"文件": [str(p) for p in paths], "审核表": str(out), "行数": counts})
+    if as_json:
+        _print({"out": str(out), "rows": counts}, True)
+        return
+    click.echo(f"已写出审核表 / review workbook: {out}")
+    _print([{"表 / table": table, **{kind: n.get(kind, 0) for kind in MATCH_KINDS}} for table, n in counts.items()], False)
+
+
+def _eval_report(report, details: bool, as_json: bool) -> None:
+    if as_json:
+        _print(report.to_dict(), True)
+        return
+    def percent(x):
+        return UNKNOWN if x is None else f"{x:.0%}"
+    rows = [{"类别 / kind": f"{EVAL_KINDS[kind]} / {kind}", "抽出 / found": s.found, "正确 / right": s.right,
+             "标注 / labelled": s.labelled, "准确率 / precision": percent(s.precision), "召回率 / recall": percent(s.recall)}
+            for kind, s in report.scores.items()]
+    _print(rows, False)
+    click.echo(f"项目状态正确 / status right: {percent(report.status_accuracy)}"
+               f"（{report.statuses_compared} 个有标注状态的项目中 {report.statuses_right} 个）")
+    if details:
+        for kind, s in report.scores.items():
+            for line in s.wrong:
+                click.echo(f"  多出 / wrong    {kind}: {line}")
+            for line in s.missed:
+                click.echo(f"  漏掉 / missed   {kind}: {line}")
+        for line in report.status_errors:
+            click.echo(f"  状态 / status   {line}")
 
 
 @main.command("import-directory")

@@ -134,6 +134,7 @@ class RelationshipType(_Strict):
 class Schema(_Strict):
     tiers: dict[str, str] = {"curated": "curated tables"}  # kinds of dataset, the most trusted first
     provenance: dict[str, PropertySpec] = {}  # columns any table may carry, kept on every fact
+    review: dict[str, PropertySpec] = {}  # columns of review workbooks (documents in), never stored
     nodes: dict[str, NodeType]
     relationships: dict[str, RelationshipType]
 
@@ -206,6 +207,8 @@ class Schema(_Strict):
         """Schema documentation, generated so it cannot drift from the file."""
         lines = ["## 来源列 / Provenance columns (any table)", ""]
         lines += _property_table(self.provenance)
+        lines += ["## 审核列 / Review columns (review workbooks of `chainkg extract`)", ""]
+        lines += _property_table(self.review)
         lines += ["## 节点 / Nodes", ""]
         for label, node in self.nodes.items():
             lines += [f"### {label}", "", node.description, ""]

@@ -229,8 +229,10 @@ class _Checker:
         still checked and every problem is listed in one pass. `names`: the columns of
         indexed properties, at most NAME_MAX characters."""
         by_column = {spec.column: (prop, spec) for prop, spec in specs.items() if spec.column}
+        review = {spec.column for spec in self.schema.review.values()}
+        accepted = self.schema.review["accepted"] if "accepted" in self.schema.review else None
         for column in table.frame.columns:
-            if column not in by_column and column not in ref_columns:
+            if column not in by_column and column not in ref_columns and column not in review:
                 self.problem("warning", _Where(table, None, column), "未知的列，已忽略", "unknown column, ignored")
         missing = [c for c in required if c not in table.frame.columns]
         for column in missing:
@@ -241,6 +243,13 @@ class _Checker:
             row = table.row_number(index)
             if not any(cells.values()):
                 continue  # blank lines between blocks are common in hand-kept sheets
+            if accepted is not None and cells.get(accepted.column):
+                try:
+                    if not parse_cell(accepted, cells[accepted.column]):
+                        continue  # rejected in review
+                except CellError as e:
+                    self.problem("error", _Where(table, row, accepted.column), e.zh, e.en)
+                    continue
             self.result.rows_read[table.name] = self.result.rows_read.get(table.name, 0) + 1
             values, refs, ok = {}, {}, True
             for column, text in cells.items():  # a cell's _Where is made only for a problem: most have none

@@ -387,7 +387,8 @@ def test_a_bad_upload_shows_its_errors_and_writes_nothing(page, app_env, tmp_pat
     book.active.append(["新项目", "航空航天"])
     book.save(bad)
     open_page(page, "data")
-    page.locator("input[type='file']").set_input_files(str(bad))
+    page.locator("[data-testid='stFileUploader']").filter(has_text="上传数据表").locator("input[type='file']") \
+        .set_input_files(str(bad))
     page.get_by_text("发现 1 个错误，未写入任何数据").wait_for(timeout=30_000)
     table = page.locator("[data-testid='stTable']").inner_text()
     assert "新项目.xlsx" in table and "项目" in table and "所属产业链" in table and "航空航天" in table

@@ -38,7 +38,7 @@ UPLOADER_WORDS = """<style>
   content: "选择文件"; font-size: 0.875rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "或把文件拖到这里；每个文件不超过 50 MB（.xlsx、.csv）"; font-size: 0.875rem; }
+  content: "或把文件拖到这里；每个文件不超过 50 MB"; font-size: 0.875rem; }
 </style>"""
 
 
@@ -183,6 +183,15 @@ def offer(label: str, data: bytes | Callable[[], bytes], file_name: str, mime: s
                        help=f"审计日志校验未通过（{broken}），导出已停用。" if broken else None,
                        on_click=record_export if what is not None else "ignore",
                        args=({"文件": name, **what},) if what is not None else None)
+
+
+def show_loaded(loaded) -> None:
+    """What a load (loaders.load.LoadResult) wrote, per kind of node and relationship."""
+    st.success(safe.markdown(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。"))
+    st.dataframe(pd.DataFrame([
+        {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}
+        for group in (loaded.written.nodes, loaded.written.relationships)
+        for name, c in group.items()]), hide_index=True, width="stretch")
 
 
 def static_table(table: pd.DataFrame) -> None:

@@ -1,5 +1,6 @@
 """数据管理: download the template; upload a workbook or CSV files; see every problem (file,
-row, column) before anything is written; load on confirmation; see what changed."""
+row, column) before anything is written; load on confirmation; see what changed. The 文档导入
+tab reads documents instead (ui/documents.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from loaders.template import write_template
 from queries.export import csv_bytes
 from rendering import safe
 from ui.access import origin, require
-from ui.common import chinese_uploader, offer, static_table, store
+from ui.common import chinese_uploader, offer, show_loaded, static_table, store
+from ui.documents import document_import
 
 MAX_FILES = 20
 MAX_ROWS = 100_000  # per upload; national directories go through the command line
@@ -23,19 +25,8 @@ SHOWN_PROBLEMS = 200
 
 user = require("admin")
 st.title("数据管理")
-with tempfile.TemporaryDirectory() as folder:
-    template = write_template(Path(folder) / "template.xlsx").read_bytes()
-offer("下载数据模板（Excel）", template, "产业链数据模板.xlsx",
-      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None)
-st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以表名命名的 CSV 文件（如 企业.csv、项目.csv）。"
-           "加载前先完整校验，有任何错误则不写入。")
-
 chinese_uploader()
-files = st.file_uploader("上传数据", type=["xlsx", "csv"], accept_multiple_files=True)
-dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
-mode = st.radio("加载方式", ["追加", "替换"], horizontal=True,
-                help="追加：写入本次文件中的内容，同名数据集以前加载、本次未列的内容保留。"
-                     "替换：本数据集以前加载、本次文件已不再列出的内容撤回（其他数据集的内容不受影响）。")
+tables_tab, documents_tab = st.tabs(["表格导入", "文档导入"])
 
 
 def show_problems(problems) -> None:
@@ -50,14 +41,27 @@ def show_problems(problems) -> None:
         offer("下载全部校验问题（CSV）", csv_bytes(table), "校验问题清单.csv", "text/csv", None)
 
 
-if files:
+def table_import() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        template = write_template(Path(folder) / "template.xlsx").read_bytes()
+    offer("下载数据模板（Excel）", template, "产业链数据模板.xlsx",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None)
+    st.caption("一个 .xlsx 工作簿（每张表一个工作表），或多个以表名命名的 CSV 文件（如 企业.csv、项目.csv）。"
+               "加载前先完整校验，有任何错误则不写入。")
+    files = st.file_uploader("上传数据表（.xlsx 或 .csv）", type=["xlsx", "csv"], accept_multiple_files=True)
+    dataset = st.text_input("数据集名称", value="上传数据", help="同名数据集再次加载时，只写入变化的部分。")
+    mode = st.radio("加载方式", ["追加", "替换"], horizontal=True,
+                    help="追加：写入本次文件中的内容，同名数据集以前加载、本次未列的内容保留。"
+                         "替换：本数据集以前加载、本次文件已不再列出的内容撤回（其他数据集的内容不受影响）。")
+    if not files:
+        return
     if len(files) > MAX_FILES:
         st.error(f"一次最多上传 {MAX_FILES} 个文件。")
-        st.stop()
+        return
     workbooks = [f for f in files if f.name.lower().endswith(".xlsx")]
     if workbooks and len(files) > 1:
         st.error("请只上传一个 Excel 工作簿，或只上传 CSV 文件。")
-        st.stop()
+        return
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "上传数据"  # the dataset name is a label, never part of a path
         root.mkdir()
@@ -67,7 +71,7 @@ if files:
         result = check(paths, store())
         if sum(result.rows_read.values()) > MAX_ROWS:
             st.error(f"一次上传最多 {MAX_ROWS:,} 行；更大的数据（如全国企业名录）请联系系统管理员批量导入。")
-            st.stop()
+            return
         if result.problems:
             st.subheader("校验结果")
             show_problems(result.problems)
@@ -91,8 +95,10 @@ if files:
                     audit.record("加载数据", user, {"数据集": loaded.dataset, "文件": [f.name for f in files],
                                                   "读取行数": loaded.rows_read, "有变化": loaded.changed,
                                                   "替换": mode == "替换"}, origin())
-                    st.success(safe.markdown(f"已加载数据集「{loaded.dataset}」，用时 {loaded.seconds:.1f} 秒。"))
-                    st.dataframe(pd.DataFrame([
-                        {"类型": name, "新增": c.created, "更新": c.updated, "未变": c.unchanged, "删除": c.deleted}
-                        for group in (loaded.written.nodes, loaded.written.relationships)
-                        for name, c in group.items()]), hide_index=True, width="stretch")
+                    show_loaded(loaded)
+
+
+with tables_tab:
+    table_import()
+with documents_tab:
+    document_import(user)

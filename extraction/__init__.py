@@ -1,0 +1,1 @@
+"""Documents in: speeches, reports and notices read into rows for review (`chainkg extract`)."""
