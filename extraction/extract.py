@@ -26,7 +26,7 @@ CAPACITY = re.compile(rf"(?:{NUMBER}(?:MW|GW)/)?(?P<q>{NUMBER}\s*(?:万吨/年|K
                       r"亿平方米|万平方米|平方米|万套|套|万吨|千吨|吨))")
 VALUE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>亿元|万元|万千瓦|％|%|个(?!月|百分点|、)|户|家|亿)(?P<note>以上|左右|以内)?")
 POINTS = re.compile(rf"(?:{NUMBER}个、)*{NUMBER}个百分点")  # "高于计划*个、**个百分点": differences, not figures
-GROWTH_BEFORE = re.compile(r"(增长|增速|增幅|提高|提升|下降|减少|回落|下滑)[^，。；、0-9*]{0,3}$")
+GROWTH = re.compile(r"增长|增速|增幅|提高|提升|下降|减少|回落|下滑")  # a % after one of these in its clause: a growth rate
 PERIOD = re.compile(r"一季度|上半年|前三季度|1[-—－~～至]\d{1,2}月|全年")
 # Figures of the country or the province, quoted for comparison ("从全国形势看", "就全省而言").
 ELSEWHERE = r"我国|我省|全国经济|全省经济|全国规模以上|全省而言|从全国|从全省"
@@ -136,8 +136,8 @@ class Reader:
                 mentions = self.chain_mentions(sentence)
                 if mentions:
                     context = mentions[-1][1] if mentions[-1][2] == 1 else []
-                if opening := PERIOD.match(sentence):  # "上半年，…": what follows in the paragraph is of that period
-                    period = opening.group()
+                if (opening := PERIOD.match(sentence)) and sentence[opening.end():opening.end() + 1] in "，,":
+                    period = opening.group()  # "上半年，…": what follows in the paragraph is of that period
                 projects, spans = self.projects(sentence, quote, context)
                 found += projects
                 if not elsewhere:
@@ -312,9 +312,14 @@ class Reader:
             if len(values) == 2 and "至" in region[values[0].end():values[1].start()]:
                 values = values[1:]  # "由2月份的**%下滑至6月份的**%": the figure now
             rate = indicator.metric.endswith("率")
-            amounts = [v for v in values if not GROWTH_BEFORE.search(region[:v.start()])
-                       and (rate or v.group("unit") not in "%％")]
-            growths = [v for v in values if v not in amounts]
+            said_growth = GROWTH.search(word)  # "规上工业增速14%"
+            growths = [v for v in values if not rate and v.group("unit") in "%％"
+                       and (said_growth or GROWTH.search(re.split("[，,；;。]", region[:v.start()])[-1]))]
+            amounts = [v for v in values if v not in growths and (rate or v.group("unit") not in "%％")]
+            values = amounts + growths  # a share ("完成任务的56.5%") is neither
+            if not values:
+                continue
+            values.sort(key=lambda v: v.start())
             clause_start = max(sentence.rfind(c, 0, start) for c in CLAUSE_BREAK) + 1
             if sentence[max(0, start - 2):start].endswith("占") or re.search(ELSEWHERE, sentence[:start]):
                 continue  # "占地区生产总值的**%": a share of it; "全省…": not the city's figure
@@ -326,7 +331,8 @@ class Reader:
             prefix = sentence[:end + values[0].start()]
             reported = reviewing or period is not None or any(w in prefix for w in self.rules.actual_words)
             target = target or not reported  # a figure in a plan that reports nothing: what the plan sets
-            estimate = not target and any(w in prefix for w in self.rules.estimate_words)
+            estimate = not target and any(w in sentence[clause_start:end + values[0].end()]
+                                          for w in self.rules.estimate_words)
             chains = self.figure_chains(indicator.chain, start, mentions, context)
             if chains == [None]:
                 chains = [self.place(sentence, clause_start, start)]
@@ -392,12 +398,14 @@ class Reader:
         subject = chain.removeprefix(PLACE) if chain and chain.startswith(PLACE) else f"{chain}产业链" if chain else "全市"
         chain = None if chain is None or chain.startswith(PLACE) else chain
         tag = "" if year else f"（{quote.document.title}）"
-        target_name = f"{subject}{period}{metric}目标{tag}"
+        # An actual of part of a year measures the year's target ("上半年 572亿元" against the 2022 target).
+        target_name = f"{subject}{period if table == '指标' else (f'{year}年' if year else '')}{metric}目标{tag}"
         fields, notes = {}, []
         stars = REDACTED.search(value)
         if stars:
             notes.append(f"数值已遮蔽（{value}，{stars.group().count('*')}位数字）")
-        target = {"指标名称": target_name, "年度": target_year, "指标": metric, "所属产业链": chain or ""}
+        target = {"指标名称": target_name, "年度": target_year if table == "指标" else str(year or ""), "指标": metric,
+                  "所属产业链": chain or ""}
         if table == "指标":
             fields = target | {"说明": "；".join(([note] if note else []) + notes)}
             name = target_name

@@ -4,6 +4,7 @@ quotes, the words that triggered it, a confidence and how it compares with the g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from extraction.documents import Document, read_document
-from extraction.extract import Finding, Reader
+from extraction.extract import QUOTES, Finding, Reader, merge
 from extraction.rules import Rules, Vocabulary, load_rules
 from graph import Store
 from graph.schema import Schema, load_schema
+from loaders.units import UnitError, parse_quantity
 from loaders.validate import README_SHEET
 from queries import read
 from queries.export import fit_widths
@@ -55,10 +57,71 @@ def extract(paths: list[Path], store: Store | None, names: list[str] | None = No
     documents = [read_document(p, n) for p, n in zip(paths, names or [None] * len(paths))]
     vocabulary = Vocabulary.from_rows(read(store, "vocabulary")) if store is not None else Vocabulary()
     findings = Reader(rules or load_rules(), vocabulary).read(documents)
+    hint_similar_projects(findings, vocabulary.projects)
+    if store is not None:
+        adopt_graph_names(findings, read(store, "targets_stated"), read(store, "actuals_stated"))
     findings += missing_targets(findings, store)
     schema = load_schema()
     tables = review_rows(findings, documents, schema, existing(store, findings))
     return Extraction(documents, findings, tables)
+
+
+def hint_similar_projects(findings: list[Finding], known: list[str]) -> None:
+    """A new project whose name, figures and 项目 set aside, is a graph project's may be that
+    project under another spelling ("**万吨铜材深加工" and "铜材深加工项目"): said in 抽取说明,
+    for the reviewer to decide."""
+    cores = {}
+    for name in known:
+        cores.setdefault(core(name), []).append(name)
+    for finding in [f for f in findings if f.table == "项目" and f.name not in known]:
+        similar = [n for c, names in cores.items() for n in names
+                   if len(c) >= 4 and (c == core(finding.name) or c in core(finding.name) or core(finding.name) in c)]
+        if similar:
+            finding.notes.append(f"可能即图中的「{'」「'.join(similar[:3])}」，请核对是否同一项目")
+
+
+def core(name: str) -> str:
+    """A project name without its figures, redactions, quotes and 项目 / 一期."""
+    name = re.sub(r"[\d.*]+\s*(?:万|千|亿)?(?:吨/年|Kt/a|GWh|MWh|MW|GW|千瓦|吨|Ah|只|支|头|件|平方米|套)?", "", name)
+    return re.sub(r"(项目|工程|一期)$", "", name.translate(QUOTES))
+
+
+def adopt_graph_names(findings: list[Finding], targets: list[dict], actuals: list[dict]) -> None:
+    """Figures the graph holds under its own names keep them: a target of the same metric,
+    period and chain (or metric and period, when only one target has them), and an actual
+    of the same target and period. Actuals follow their target's new name."""
+    by_chain: dict[tuple, list[str]] = {}
+    by_period: dict[tuple, list[str]] = {}
+    for row in targets:
+        by_chain.setdefault((row["metric"], row["period"], tuple(row["chains"])), []).append(row["name"])
+        by_period.setdefault((row["metric"], row["period"]), []).append(row["name"])
+    renamed: dict[str, str] = {}
+    known = {row["name"] for row in targets}
+    for target in [f for f in findings if f.table == "指标"] + [f.implies for f in findings if f.implies]:
+        fields = target.fields
+        chain = (fields["所属产业链"],) if fields.get("所属产业链") else ()
+        same = by_chain.get((fields["指标"], fields["年度"], chain)) or (
+            [] if chain else by_period.get((fields["指标"], fields["年度"]), []))
+        if target.name not in known and len(same) == 1:
+            renamed[target.name] = same[0]
+    stated_actuals: dict[tuple, list[str]] = {}
+    for row in actuals:
+        stated_actuals.setdefault((row["target"], row["period"]), []).append(row["name"])
+    for finding in findings:
+        for target in [finding] if finding.table == "指标" else [finding.implies] if finding.implies else []:
+            _rename(target, renamed.get(target.name), "指标名称")
+        if finding.table == "指标完成":
+            finding.fields["指标名称"] = renamed.get(finding.fields["指标名称"], finding.fields["指标名称"])
+            same = stated_actuals.get((finding.fields["指标名称"], finding.fields["统计期间"]), [])
+            _rename(finding, same[0] if len(same) == 1 else None, "完成情况名称")
+    findings[:] = merge(findings)
+
+
+def _rename(finding: Finding, name: str | None, column: str) -> None:
+    if name and name != finding.name:
+        finding.notes.append(f"图中已有，名为「{name}」（文件中读作「{finding.name}」）")
+        finding.spellings.append(finding.name)
+        finding.name = finding.fields[column] = name
 
 
 def missing_targets(findings: list[Finding], store: Store | None) -> list[Finding]:
@@ -132,16 +195,19 @@ def match(finding: Finding, stored: dict | None) -> str:
             shown = "、".join(theirs) or "空"
         else:
             same = str(theirs if theirs is not None else "") == ours or _same_number(ours, theirs)
-            shown = "空" if theirs is None else str(theirs)
+            shown = "空" if theirs is None else f"{theirs:g}" if isinstance(theirs, float) else str(theirs)
         if not same:
             differ.append(f"{column}（图中：{shown} → 文件：{ours}）")
     return f"{UPDATE}：" + "；".join(differ) if differ else SAME
 
 
 def _same_number(ours: str, theirs) -> bool:
+    """"10亿元" in a fund's 规模（亿元） is the 10 the graph holds; "21.5" is 21.5."""
+    if not isinstance(theirs, (int, float)):
+        return False
     try:
-        return theirs is not None and float(ours) == float(theirs)
-    except ValueError:
+        return parse_quantity(ours, "亿元").value == theirs
+    except UnitError:
         return False
 
 

@@ -86,6 +86,7 @@ class Vocabulary:
     enterprises: dict[str, str] = field(default_factory=dict)  # name or alias -> name
     parks: dict[str, str] = field(default_factory=dict)  # name or short name -> name
     regions: list[str] = field(default_factory=list)
+    projects: list[str] = field(default_factory=list)
 
     @classmethod
     def from_rows(cls, rows: list[dict]) -> Vocabulary:
@@ -97,6 +98,8 @@ class Vocabulary:
                 vocabulary.segments[row["name"]] = row["chain"]
             elif row["label"] == "Region":
                 vocabulary.regions.append(row["name"])
+            elif row["label"] == "Project":
+                vocabulary.projects.append(row["name"])
             else:
                 names = vocabulary.enterprises if row["label"] == "Enterprise" else vocabulary.parks
                 for spelling in [row["name"], *(row["aliases"] or [])]:

@@ -23,4 +23,4 @@ RETURN 'Park' AS label, n.name AS name, null AS status, null AS capacity, null A
 UNION ALL
 MATCH (n:Policy) WHERE n.name IN $names
 RETURN 'Policy' AS label, n.name AS name, null AS status, null AS capacity, n.kind AS kind,
-       [(n)-[:SUPPORTS]->(c:Chain) | c.name] AS chains, n.amount_text AS value, null AS period, null AS growth
+       [(n)-[:SUPPORTS]->(c:Chain) | c.name] AS chains, n.amount AS value, null AS period, null AS growth

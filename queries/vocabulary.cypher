@@ -1,5 +1,5 @@
 // The graph's own names, the first dictionary of document extraction: chains, segments
-// (with their chain), enterprises (with aliases), parks and regions.
+// (with their chain), enterprises (with aliases), parks, regions and projects.
 // params: {}
 MATCH (c:Chain)
 RETURN 'Chain' AS label, c.name AS name, [] AS aliases, null AS chain
@@ -16,3 +16,6 @@ RETURN 'Park' AS label, p.name AS name, CASE WHEN p.short_name IS NULL THEN [] E
 UNION ALL
 MATCH (r:Region)
 RETURN 'Region' AS label, r.name AS name, [] AS aliases, null AS chain
+UNION ALL
+MATCH (p:Project)
+RETURN 'Project' AS label, p.name AS name, [] AS aliases, null AS chain
