@@ -145,6 +145,63 @@ def test_untouched_template_fits_the_bundled_graph(loaded, cli_env, tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+
+# -- issue 22: what the three speeches state, completed -------------------------------------
+
+def _cited(store, label: str, name: str) -> dict:
+    rows = store.read(f"MATCH (n:{label} {{name: $name}}) "
+                      "RETURN properties(n) AS props, [(n)-[c:CITED_IN]->(s:Source) | [s.id, c.quote]] AS cited",
+                      {"name": name})
+    assert len(rows) == 1, name
+    return rows[0]["props"] | {"cited": {source: quote for source, quote in rows[0]["cited"]}}
+
+
+def test_projects_the_speeches_name_are_in_the_dataset_with_their_quotes(loaded):
+    for name in ["**万吨铜电解", "*GWh电芯生产总装", "*G＋镍钴产业园", "“十四五”第一批240万千瓦风光电", "“十四五”第二批风光电",
+                 "2480万千瓦风光电项目", "60万千瓦光电项目", "4座330千伏汇集升压站", "高温熔盐储能项目",
+                 "“陇电入浙”特高压直流外送通道和换流站", "“陇电入浙”配套调峰火电"]:
+        project = _cited(loaded, "Project", name)
+        assert project["cited"] and all(project["cited"].values()), name
+    assert len(loaded.read("MATCH (p:Project) RETURN p.name AS name")) >= 64
+    # A redacted figure stays unknown; the quote keeps its stars.
+    copper = _cited(loaded, "Project", "**万吨铜电解")
+    assert copper.get("capacity") is None and "**万吨铜电解" in copper["cited"]["2023市委全会讲话#25"]
+
+
+def test_the_three_probable_errors_are_resolved(loaded):
+    # 8GWh (2022) and "**GWh" (2023, two digits) are two lines.
+    first = _cited(loaded, "Project", "8GWh磷酸铁锂电池一期")
+    assert set(first["cited"]) == {"九届六次全会讲话#32"}
+    later = _cited(loaded, "Project", "**GWh磷酸铁锂电池")
+    assert later.get("capacity") is None and "2023市委全会讲话#7" in later["cited"]
+    # "**万吨三元前驱体" (2022, under way) and "*万吨三元前驱体" (2023 plan) are two projects.
+    names = {r["name"] for r in loaded.read("MATCH (p:Project) WHERE p.name CONTAINS '三元前驱体' RETURN p.name AS name")}
+    assert names == {"**万吨三元前驱体", "*万吨三元前驱体"}
+    # 25万只锂离子电池: "争取…年内建成投产" (2022), then "**万支锂电池等项目建成投产" (2023).
+    cells = _cited(loaded, "Project", "25万只锂离子电池")
+    assert cells["status"] == "投产" and "**万支锂电池等项目建成投产" in cells["cited"]["2023市委全会讲话#7"]
+
+
+def test_targets_and_actuals_the_speeches_state(loaded):
+    targets = {r["name"]: r for r in loaded.read(
+        "MATCH (t:Target) OPTIONAL MATCH (c:Chain)-[:HAS_TARGET]->(t) "
+        "RETURN t.name AS name, t.value_text AS value, t.period AS period, c.name AS chain")}
+    assert targets["全市2022年上半年规上工业增加值增速目标"]["value"] == "14%"
+    assert targets["全市2022年新增规上企业目标"]["value"] == "20户"
+    assert targets["全市2022年招商引资到位资金目标"]["value"] == "165亿元"
+    assert targets["全市2022年固定资产投资增速目标"]["value"] == "16%"
+    counts = {r["chain"]: r["value"] for r in targets.values() if "产业链项目数" in r["name"] and r["period"] == "2022"}
+    assert counts == {"有色金属新材料": "17个", "数字经济": "10个", "化工循环": "28个", "资源综合利用": "12个",
+                      "高品质菜草畜": "20个"}
+    assert targets["全市2023年地区生产总值增速目标"]["value"] is None  # "增长*.*％以上": redacted, unknown
+    actuals = {r["name"]: r for r in loaded.read(
+        "MATCH (a:Actual)-[:MEASURES]->(t:Target) RETURN a.name AS name, a.value_text AS value, a.growth AS growth")}
+    assert len(actuals) >= 20
+    assert (actuals["全市2022年上半年地区生产总值"]["value"], actuals["全市2022年上半年地区生产总值"]["growth"]) == \
+        ("265.3亿元", 11.7)
+    assert actuals["全市2022年上半年招商引资到位资金"]["growth"] == 22.7
+
+
 # -- issue 4: the analyses on the bundled data ------------------------------------------
 
 def test_battery_chain_gaps_name_the_five_attraction_segments(loaded, cli_env):
@@ -153,7 +210,10 @@ def test_battery_chain_gaps_name_the_five_attraction_segments(loaded, cli_env):
     for name in ATTRACT:  # no local producer and no project in the data
         assert rows[name]["状态"] == "缺失", rows[name]
         assert rows[name]["原因"] == "无本地生产企业"
-    assert rows["电芯"]["状态"] == "在建" and "8GWh磷酸铁锂电池一期" in rows["电芯"]["原因"]
+    # 25万只锂离子电池 was built (2023 speech: "**万支锂电池等项目建成投产"): one local producer,
+    # the 8GWh line still being built.
+    assert rows["电芯"]["状态"] == "薄弱" and "25万只锂离子电池（投产）" in rows["电芯"]["原因"]
+    assert "8GWh磷酸铁锂电池一期（在建" in rows["电芯"]["原因"]
 
 
 def test_separator_target_list_workbook(loaded, cli_env, tmp_path):
@@ -174,10 +234,11 @@ def test_separator_target_list_workbook(loaded, cli_env, tmp_path):
 def test_battery_chain_supply_rate(loaded, cli_env):
     result = json.loads(run_cli("supply-rate", "--chain", BATTERY, "--json", env=cli_env, check=True).stdout)
     inputs = {r["投入环节"]: r for r in result["投入环节"]}
-    # 27 input segments; only 镍冶炼, 钴冶炼 and 铜冶炼 (金川集团, 有色金属新材料) are made locally
+    # 27 input segments; 镍冶炼, 钴冶炼 and 铜冶炼 (金川集团, 有色金属新材料) are made locally, and
+    # 电芯 since 25万只锂离子电池 was built
     assert len(inputs) == result["投入环节数"] == 27
-    assert sorted(k for k, r in inputs.items() if r["本地生产"]) == ["钴冶炼", "铜冶炼", "镍冶炼"]
-    assert result["本地配套率（按环节数）"] == round(3 / 27, 4)
+    assert sorted(k for k, r in inputs.items() if r["本地生产"]) == ["电芯", "钴冶炼", "铜冶炼", "镍冶炼"]
+    assert result["本地配套率（按环节数）"] == round(4 / 27, 4)
     assert result["本地配套率（按投入占比）"] is None  # no input shares in the data
     assert set(ATTRACT) <= set(result["外购环节"])
     assert result["目标"][0] == "新能源电池原材料本地供应率2022年目标：80%以上"
