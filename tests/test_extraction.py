@@ -16,7 +16,7 @@ from reportlab.pdfgen import canvas
 from extraction.documents import UnreadableDocument, read_document
 from extraction.extract import Reader
 from extraction.rules import Vocabulary, load_rules
-from extraction.review import extract
+from extraction.review import extract, write_review
 from rendering.fonts import register_font
 from tests.conftest import PROJECT_DIR, only_falkordb, run_cli
 
@@ -146,6 +146,18 @@ def test_statuses_come_from_the_rules_file(tmp_path):
     found = _read(_speech(tmp_path), rules=renamed)
     assert found[("项目", "5GWh电芯一期")].fields["项目状态"] == "落地"
     assert found[("项目", "5GWh电芯一期")].triggers["项目状态"] == "建成投产"
+
+
+def test_review_workbook_keeps_a_formula_looking_quote_as_text(tmp_path):
+    document = tmp_path / "纪要.txt"
+    document.write_text("会议纪要\n=HYPERLINK(\"http://x\")+1，积极对接甲电池集团等企业。\n", encoding="utf-8")
+    extraction = extract([document], None)
+    out = write_review(extraction.tables, tmp_path / "待审核.xlsx", ["纪要.txt"])
+    sheet = openpyxl.load_workbook(out)["企业"]
+    header = [c.value for c in sheet[1]]
+    quote = sheet.cell(row=2, column=header.index("原文摘录") + 1)
+    assert sheet.cell(row=2, column=1).value == "甲电池集团"
+    assert quote.data_type == "s" and quote.value.startswith("=HYPERLINK") and quote.quotePrefix
 
 
 # -- against the graph, on both engines ---------------------------------------------
