@@ -29,6 +29,7 @@ from extraction.review import MATCH_KINDS, extract, write_review
 from extraction.rules import Vocabulary, load_rules
 from loaders.backup import backup, export_neo4j_import, graph_hash, import_arguments, read_backup, restore
 from loaders.bench import bench as run_bench
+from loaders.bench import bench_documents
 from loaders.directory import CHUNK_ROWS, count_rows, import_directory, is_directory_file
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
 from loaders.synth import MAPPING, synthesize
@@ -501,11 +502,15 @@ def synth_command(enterprises: int, regions: int, out: Path, seed: int, bad_shar
 @click.option("--engines", help="Comma-separated, e.g. falkordb,neo4j (default: the configured engine).")
 @click.option("--keep", is_flag=True, help="Keep the graphs (FalkorDB: bench_N; Neo4j: the last size, in "
               "CHAINKG_HOME/bench), e.g. for scripts/bench_pages.py.")
+@click.option("--documents", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also time `chainkg extract` on this document (repeat for several); --sizes '' for this alone.")
 @_fail_cleanly
 @_needs("admin")
-def bench_command(sizes: str, runs: int, json_file: Path | None, engines: str | None, keep: bool) -> None:
+def bench_command(sizes: str, runs: int, json_file: Path | None, engines: str | None, keep: bool,
+                  documents: tuple[Path, ...]) -> None:
     """Load throughput (against a naive per-row loader), analysis latency p50/p95 and memory
-    at each size, on synthetic directories, in graphs of the benchmark's own."""
+    at each size, on synthetic directories, in graphs of the benchmark's own; with
+    --documents, the time document extraction takes."""
     try:
         counts = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
     except ValueError:
@@ -513,15 +518,21 @@ def bench_command(sizes: str, runs: int, json_file: Path | None, engines: str | 
     chosen = [e.strip() for e in engines.split(",") if e.strip()] if engines else None
     if unknown := set(chosen or []) - set(ENGINES):
         raise click.BadParameter(f"未知引擎 / unknown engine: {', '.join(sorted(unknown))}", param_hint="--engines")
-    report = run_bench(counts, runs, chosen, keep=keep, log=lambda line: click.echo(line, err=True))
+    report = run_bench(counts, runs, chosen, keep=keep, log=lambda line: click.echo(line, err=True)) if counts else {}
+    if documents:
+        with _store() as store:
+            report["documents"] = bench_documents(list(documents), runs, store)
+        _print([{"文档": d["document"], "KB": d["kb"], "抽取 p50 ms": d["p50_ms"], "抽取 p95 ms": d["p95_ms"]}
+                for d in report["documents"]], False)
     rows = [{"引擎": engine, "企业数": s["enterprises"], "关系数": s["relationships"], "导入秒数": s["import_seconds"],
              "导入 行/秒": s["import_directory"]["rows_per_second"],
              "逐行 行/秒": s["naive"]["rows_per_second"], "倍数": s["loader_vs_naive"],
              **{f"{k} p95 ms": v["p95_ms"] for k, v in s["latency"].items()},
              "导入内存 MB": s["loader_peak_memory_mb"],
              "图服务内存 MB": (s["server_memory_mb"] or {}).get("peak_mb")}
-            for engine, figures in report["engines"].items() for s in figures["sizes"]]
-    _print(rows, False)
+            for engine, figures in report.get("engines", {}).items() for s in figures["sizes"]]
+    if rows:
+        _print(rows, False)
     if json_file:
         json_file.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"已写入 / written: {json_file}")

@@ -250,8 +250,10 @@ class Reader:
         if chain is None:
             return []
         name = name.translate(QUOTES)
+        if not segment and chain_word != chain + "产业链":
+            confidence -= 0.15  # the chain guessed from an industry word only
         finding = Finding("项目", name, {"项目名称": name, "所属产业链": chain}, [quote],
-                          {"项目名称": trigger, "所属产业链": chain_word}, confidence=confidence)
+                          {"项目名称": trigger, "所属产业链": chain_word}, confidence=round(confidence, 2))
         if segment:
             finding.fields["所属环节"] = segment
             finding.triggers["所属环节"] = segment

@@ -12,6 +12,8 @@ For each engine and size N, in a graph of the benchmark's own (emptied afterward
      child's wall time `import_seconds`;
   3. p50 / p95 latency of the main analyses, each run `runs` times;
   4. the graph server's memory.
+With `documents`, also the time `chainkg extract` takes on each (read, rules, comparison
+with the user's graph, which is only read).
 The 2-hop question is asked of `runs` different firms drawn from the supply file (the
 latency a bureau sees across its questions) and, repeatedly, of the busiest buyer (the
 hardest case); the target list is for 隔膜, the segment most directory firms map to (a
@@ -38,6 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from extraction.review import extract
 from graph import ChainKGError, Settings, Store, connect, local_server
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
@@ -170,6 +173,12 @@ def _firms(supplies: Path, runs: int) -> tuple[str, Iterator[str]]:
             elif (slot := pick.randrange(seen + 1)) < runs:
                 drawn[slot] = row["采购企业"]
     return counts.most_common(1)[0][0], itertools.cycle(drawn)
+
+
+def bench_documents(paths: list[Path], runs: int, store: Store | None) -> list[dict]:
+    """p50 / p95 of extracting each document (goal: a 40 KB speech in under 5 s)."""
+    return [{"document": Path(path).name, "kb": round(Path(path).stat().st_size / 1024, 1),
+             **_latency(lambda path=path: extract([Path(path)], store), runs)} for path in paths]
 
 
 def _latency(run, runs: int, budget_seconds: float = 60) -> dict:
