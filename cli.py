@@ -371,6 +371,9 @@ def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, det
         _print({"out": str(out), "rows": counts}, True)
         return
     click.echo(f"已写出审核表 / review workbook: {out}")
+    if not counts:
+        click.echo("未读出项目、指标、企业、园区或政策 / nothing found in the documents")
+        return
     _print([{"表 / table": table, **{kind: n.get(kind, 0) for kind in MATCH_KINDS}} for table, n in counts.items()], False)
 
 

@@ -68,8 +68,8 @@ def read_document(path: Path, name: str | None = None) -> Document:
                                  f"damaged or not what its name says ({type(e).__name__})") from None
     paragraphs = tuple(Paragraph(n, t.strip()) for n, t in enumerate(texts, start=1) if t.strip())
     if not paragraphs:
-        raise UnreadableDocument(name, "没有可读的文字（扫描件需先做文字识别）",
-                                 "no text found (a scanned document needs OCR first)")
+        raise UnreadableDocument(name, "没有可读的文字（扫描的 PDF 需先做文字识别）",
+                                 "no text found (a scanned PDF needs OCR first)")
     return Document(name, _title(paragraphs, name), *_date(paragraphs), unit, paragraphs)
 
 

@@ -88,6 +88,11 @@ class Finding:
         self.confidence = max(self.confidence, other.confidence)
 
 
+def plausible(name: str) -> bool:
+    """A name names something: two letters or characters in a row, no list words left in it."""
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z0-9]{2}", name)) and not re.search("等(项目|企业|政策|单位)", name)
+
+
 def shape(name: str) -> str:
     """A name with every figure written as stars: how a redacted mention compares."""
     return re.sub(r"\d+(?:\.\d+)?", lambda m: "*" * len(m.group().split(".")[0]), name)
@@ -147,7 +152,7 @@ class Reader:
                 found += self.enterprises(sentence, quote)
                 found += self.parks(sentence, quote, spans)
                 found += self.policies(sentence, quote)
-        return found
+        return [f for f in found if plausible(f.name)]
 
     # -- chains ---------------------------------------------------------------------
 
