@@ -24,6 +24,8 @@ HEAD_PARAGRAPHS = 8  # title, speaker, date: a year further on is about somethin
 class Paragraph:
     number: int  # the line (.txt) or paragraph (.docx, .pdf) a reader finds it at
     text: str
+    cells: tuple[str, ...] = ()  # a row of a table (.docx): its cells, and the table's first row
+    header: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def read_document(path: Path, name: str | None = None) -> Document:
     except Exception as e:  # a damaged file: the libraries raise many kinds
         raise UnreadableDocument(name, f"文件已损坏或格式不对（{type(e).__name__}）",
                                  f"damaged or not what its name says ({type(e).__name__})") from None
-    paragraphs = tuple(Paragraph(n, t.strip()) for n, t in enumerate(texts, start=1) if t.strip())
+    paragraphs = tuple(Paragraph(n, t.strip()) if isinstance(t, str) else Paragraph(n, t.text, t.cells, t.header)
+                       for n, t in enumerate(texts, start=1) if (t if isinstance(t, str) else t.text).strip())
     if not paragraphs:
         raise UnreadableDocument(name, "没有可读的文字（扫描的 PDF 需先做文字识别）",
                                  "no text found (a scanned PDF needs OCR first)")
@@ -84,10 +87,25 @@ def _text_lines(path: Path, name: str) -> list[str]:
                              "unknown text encoding (expected UTF-8 or GB18030)")
 
 
-def _docx(path: Path) -> list[str]:
+def _docx(path: Path) -> list[str | Paragraph]:
+    """Paragraphs and table rows in the order they come. A row keeps its cells by column (a
+    merged cell in each column it spans) with the table's first row as its header; its text
+    is the cells joined by "｜", a merged cell once."""
     import docx  # python-docx
+    from docx.table import Table
 
-    return [p.text for p in docx.Document(str(path)).paragraphs]
+    items: list[str | Paragraph] = []
+    for block in docx.Document(str(path)).iter_inner_content():
+        if not isinstance(block, Table):
+            items.append(block.text)
+            continue
+        header = None
+        for row in block.rows:
+            cells = tuple(cell.text.strip() for cell in row.cells)
+            text = "｜".join({id(cell._tc): cell.text.strip() for cell in row.cells}.values())
+            items.append(Paragraph(0, text, cells, header or ()))
+            header = header or cells
+    return items
 
 
 def _pdf(path: Path, name: str) -> list[str]:

@@ -133,6 +133,9 @@ class Reader:
             context: list[str] = []
             period = None
             elsewhere = bool(re.search(ELSEWHERE, paragraph.text[:10]))  # "从全国形势看": figures of the country
+            if paragraph.cells:  # a table row (a header row names nothing)
+                found += self.table_row(paragraph, Quote(document, paragraph.number, paragraph.text))
+                continue
             for match in SENTENCE.finditer(paragraph.text):
                 sentence = match.group().strip()
                 if not sentence:
@@ -283,6 +286,37 @@ class Reader:
                 return [finding, Finding("企业", investor, {"企业名称": investor}, [quote],
                                          {"企业名称": "项目名称中的投资方"}, confidence=0.6)]
         return [finding]
+
+    def table_row(self, paragraph, quote: Quote) -> list[Finding]:
+        """A row of a project table: its cells under the headers `table_columns` names."""
+        cells = {}
+        for field_name, pattern in self.rules.table_columns.items():
+            index = next((i for i, head in enumerate(paragraph.header) if re.search(pattern, head)), None)
+            if index is not None and index < len(paragraph.cells) and paragraph.cells[index]:
+                cells[field_name] = paragraph.cells[index]
+        if "name" not in cells:
+            return []
+        chain = self.chain_named(cells.get("chain", ""))
+        status, said = (cells["status"], cells["status"]) if cells.get("status") in (*STAGES, "停建") else \
+            self.rules.status_of(cells.get("status", ""), planned=False)
+        found = self.project(cells["name"], quote, [chain] if chain else [], status, said, "项目表", 0.9)
+        if not found:
+            return []
+        project = found[0]
+        if chain and project.fields["所属产业链"] != chain:  # the table says which chain
+            project.fields["所属产业链"], project.triggers["所属产业链"] = chain, cells["chain"]
+            project.fields.pop("所属环节", None)
+        if (segment := cells.get("segment")) in self.vocabulary.segments:
+            project.fields["所属环节"] = project.triggers["所属环节"] = segment
+        if (capacity := cells.get("capacity")) and _quantity(capacity):
+            project.fields["建设规模"] = project.triggers["建设规模"] = capacity
+        if (investment := cells.get("investment")) and _quantity(investment, "亿元"):
+            project.fields["总投资（亿元）"] = project.triggers["总投资（亿元）"] = investment
+        if investor := cells.get("investor"):
+            project.fields["投资企业"] = project.triggers["投资企业"] = investor
+            found = [project, Finding("企业", investor, {"企业名称": investor}, [quote], {"企业名称": "项目表"},
+                                      confidence=0.8)]
+        return found
 
     def project_counts(self, sentence: str, quote: Quote, context: list[str], year: int | None,
                        reviewing: bool) -> list[Finding]:
@@ -549,11 +583,11 @@ def _signed(value: re.Match, region: str) -> str:
     return ("-" if fell else "") + value.group()
 
 
-def _quantity(text: str) -> str | None:
+def _quantity(text: str, unit: str = "any") -> str | None:
     """The text as the template takes a quantity, or None when its unit is not one the
-    graph converts (个, 户 …: kept in the quote)."""
+    graph converts (kept in the quote)."""
     try:
-        parse_quantity(text, "any")
+        parse_quantity(text, unit)
     except UnitError:
         return None
     return text

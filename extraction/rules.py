@@ -44,6 +44,7 @@ class Rules(_Strict):
     project_nouns: tuple[str, ...]
     not_chain_words: tuple[str, ...]
     industries: tuple[Industry, ...]
+    table_columns: dict[str, str]
     indicators: tuple[Indicator, ...]
     target_words: tuple[str, ...]
     actual_words: tuple[str, ...]
@@ -72,7 +73,8 @@ class Rules(_Strict):
 def load_rules(path: Path = RULES_FILE) -> Rules:
     with open(path, encoding="utf-8") as f:
         rules = Rules.model_validate(yaml.safe_load(f))
-    for pattern in (rules.project_list_end, rules.enterprise_list_end, rules.policy_list_end, *rules.enterprise_contexts):
+    for pattern in (rules.project_list_end, rules.enterprise_list_end, rules.policy_list_end, *rules.enterprise_contexts,
+                    *rules.table_columns.values()):
         re.compile(pattern)  # a broken pattern fails here, naming the file, not mid-extraction
     return rules
 

@@ -138,6 +138,31 @@ def test_targets_actuals_firms_and_funds(tmp_path):
     assert fund.fields["类型"] == "基金" and fund.fields["规模（亿元）"] == "20亿元"
 
 
+def test_a_project_table_in_a_word_document(tmp_path):
+    word = docx.Document()
+    word.add_paragraph("关于下达2024年重点项目清单的通知")
+    table = word.add_table(rows=1, cols=6)
+    rows = [("序号", "项目名称", "建设规模", "所属产业链", "项目进展", "总投资（亿元）"),
+            ("1", "20万吨三元前驱体", "20万吨", BATTERY, "建成投产", "35"),
+            ("2", "铜冶炼技改", "", METALS, "在建", ""),
+            ("3", "示例市体育馆", "", "", "在建", "2")]
+    for cells in rows[1:]:
+        table.add_row()
+    for row, cells in zip(table.rows, rows):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    word.save(tmp_path / "清单.docx")
+    document = read_document(tmp_path / "清单.docx")
+    assert [p.text for p in document.paragraphs][1:3] == ["｜".join(rows[0]), "｜".join(rows[1])]
+    found = _read(tmp_path / "清单.docx")
+    precursor = found[("项目", "20万吨三元前驱体")].fields
+    assert (precursor["项目状态"], precursor["建设规模"], precursor["总投资（亿元）"], precursor["所属产业链"]) == \
+        ("投产", "20万吨", "35", BATTERY)
+    assert found[("项目", "铜冶炼技改")].fields["项目状态"] == "在建"
+    assert ("项目", "示例市体育馆") not in found  # no chain: not a chain project
+    assert all(q.text in "\n".join(p.text for p in document.paragraphs) for f in found.values() for q in f.quotes)
+
+
 def test_statuses_come_from_the_rules_file(tmp_path):
     rules = load_rules()
     assert rules.statuses[0].status == "投产" and "建成投产" in rules.statuses[0].words
