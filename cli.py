@@ -359,8 +359,11 @@ def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, det
     workbook in the input template's layout. Nothing is written to the graph: review the
     workbook, mark rows 采纳=否 to leave them out, then `chainkg load` it."""
     with _store() as store:
+        vocabulary = Vocabulary.from_rows(read(store, "vocabulary"))
+        if not vocabulary.chains:
+            click.echo("提示：图中还没有产业链，项目要归入产业链才会被读出；请先加载产业链和环节（chainkg load） / "
+                       "the graph holds no chains yet: projects are read only into a chain; load chains first", err=True)
         if labels is not None:
-            vocabulary = Vocabulary.from_rows(read(store, "vocabulary"))
             _eval_report(evaluate(labels, list(paths), load_rules(), vocabulary), details, as_json)
             return
         extraction = extract(list(paths), store)
