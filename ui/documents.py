@@ -19,7 +19,7 @@ from graph.schema import load_schema
 from loaders.load import InvalidDataset, check, load
 from rendering import safe
 from ui.access import origin
-from ui.common import show_loaded, static_table, store
+from ui.common import names, show_loaded, static_table, store
 
 DOCUMENT_TYPES = ["txt", "docx", "pdf", "doc", "wps"]
 REVIEWED = ("项目", "指标", "指标完成", "企业", "园区", "政策")
@@ -32,6 +32,8 @@ def document_import(user: User) -> None:
         st.caption("从文档中按规则（extraction/rules.yaml）读出项目、指标、完成情况、企业、园区、政策和基金，"
                    "每一行附原文句子和段落位置，供逐行审核；审核前不写入任何数据。")
         return
+    if not names("Chain"):
+        st.warning("图中还没有产业链：项目要归入产业链才会被读出。请先在“表格导入”中加载产业链和环节。")
     extraction = _extracted(files)
     if extraction is None:
         return
