@@ -27,6 +27,7 @@ from redis.retry import Retry
 from graph.errors import StoreUnavailable
 
 START_TIMEOUT_S = 120  # replaying a large append-only file takes a while
+PID_TIMEOUT_S = 5  # a process just started shows its own command line within this
 STOP_TIMEOUT_S = 60
 
 
@@ -95,9 +96,12 @@ class LocalServer:
                 f"port {self.port} is taken by another program; set {self.port_variable} to a free port")
         self._make_data_dir()
         self._launch()
-        pid = self._read_pid()
+        deadline = time.monotonic() + PID_TIMEOUT_S
+        while (pid := self._read_pid()) is None and time.monotonic() < deadline and self._launched_alive():
+            time.sleep(0.05)  # the new process may not show its own command line yet
         if pid is None:
-            raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {self._log_tail()}")
+            raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: "
+                                   f"{self._log_tail() or '进程启动后即退出，未留下日志 / the process exited at once, logging nothing'}")
         self._wait_until_up(pid)
         notes.append(f"{self.name}已启动 / {self.name_en} started (pid {pid}, {self.address})")
         return notes
@@ -161,7 +165,17 @@ class LocalServer:
             if self._answers():
                 return
             time.sleep(0.1)
-        raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {self._failure(self._log_tail())}")
+        why = self._failure(self._log_tail()) or (
+            "进程已退出，未留下日志 / the process exited, logging nothing" if not _alive(pid) else
+            f"{START_TIMEOUT_S} 秒内未就绪 / not ready within {START_TIMEOUT_S} s")
+        raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {why}")
+
+    def _launched_alive(self) -> bool:
+        """Whether the process named in the pid file is alive (whatever it runs yet)."""
+        try:
+            return _alive(int(self._pid_file.read_text().strip()))
+        except (FileNotFoundError, ValueError):
+            return False
 
     def _log_tail(self) -> str:
         if not self.log_file.exists():
