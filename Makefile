@@ -19,8 +19,11 @@ run: install $(if $(filter neo4j,$(CHAINKG_ENGINE)),neo4j)
 	$(BIN)/chainkg load
 	$(BIN)/chainkg serve --port 8501
 
+# Two workers (pytest-xdist), each with its own servers; a module's tests stay on one worker.
+TEST_WORKERS ?= 2
+
 test: install neo4j test-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
