@@ -76,9 +76,10 @@ def record(action: str, user: User, what: dict, origin: str, settings: Settings 
         lines = log.lines()
         if log.legacy(lines):
             log.set_aside("启用密钥校验前的日志")  # written before logs were keyed: kept beside
+            lines = []
         elif problem := log.tail_problem(lines):
             raise AuditBroken(problem)
-        return log.append(action, user, what, origin)
+        return log.append(action, user, what, origin, lines)
 
 
 def start_new(user: User, origin: str, settings: Settings | None = None) -> dict:
@@ -89,7 +90,7 @@ def start_new(user: User, origin: str, settings: Settings | None = None) -> dict
         found = log.verify()
         old = log.set_aside("另起新日志")
         return log.append("另起审计日志", user, {"旧日志": old.name if old else "无", "旧日志校验": str(found or "完整")},
-                          origin)
+                          origin, [])
 
 
 FIELDS = {"time", "user", "role", "action", "what", "from"}
@@ -195,15 +196,30 @@ class _Log:
         if n < seal["n"]:
             return Broken(n + 1, "缺失（日志末尾被删除）")
         if n > seal["n"]:
-            return Broken(seal["n"] + 1, "未经封存")
+            return self._unsealed_tail(lines, seal)
         return None if mac == seal["mac"] else Broken(n, "被改动")
 
-    def append(self, action: str, user: User, what: dict, origin: str) -> dict:
-        seal = self.seal() or {"n": 0, "mac": GENESIS}
+    def _unsealed_tail(self, lines: list[str], seal: dict) -> Broken | None:
+        """Entries past the seal: a process stopped (a service restart, a kill) after writing
+        them and before sealing. They stand when each is a keyed entry chained to the sealed
+        one, which only the key can make; the next entry's seal covers them."""
+        previous = seal["mac"]
+        for number, line in enumerate(lines[seal["n"]:], start=seal["n"] + 1):
+            entry = _parsed(line)
+            mac = entry.get("mac")
+            if entry.get("n") != number or entry.get("prev") != previous or not isinstance(mac, str) \
+                    or not hmac.compare_digest(mac, self.mac(entry)):
+                return Broken(seal["n"] + 1, "未经封存")
+            previous = mac
+        return None
+
+    def append(self, action: str, user: User, what: dict, origin: str, lines: list[str]) -> dict:
+        """Write one entry after the log's last (`lines`, checked by the caller) and seal it."""
+        last = _parsed(lines[-1]) if lines else {"n": 0, "mac": GENESIS}
         self.key(create=True)
         entry = json.loads(json.dumps(
             {"time": clock.now().isoformat(timespec="seconds"), "user": user.name, "role": user.role,
-             "action": action, "what": what, "from": origin, "n": seal["n"] + 1, "prev": seal["mac"]},
+             "action": action, "what": what, "from": origin, "n": last["n"] + 1, "prev": last["mac"]},
             ensure_ascii=False, default=str))  # as the line will read back
         entry["mac"] = self.mac(entry)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -93,6 +93,27 @@ def test_every_kind_of_tampering_fails_and_names_the_entry(home, tamper, entry):
             audit.record("导出", User("analyst1", "analyst"), {}, "命令行 测试")
 
 
+def test_an_entry_written_but_not_yet_sealed_stands_and_a_forged_one_does_not(home):
+    """A process stopped (a service restart, a kill) between writing its entry and sealing it
+    leaves the log one entry past its seal: that entry is keyed and chained, so it stands and
+    the next entry's seal covers it. An entry appended by someone without the key does not."""
+    log = _entries(3)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    before_last = json.loads(lines[-2])
+    audit._Log(None)._write_seal(before_last["n"], before_last["mac"])  # the last entry's seal never written
+    assert audit.verify() is None and audit.check() is None
+    entry = audit.record("导出", User("analyst1", "analyst"), {}, "命令行 测试")
+    assert entry["n"] == len(lines) + 1 and entry["prev"] == json.loads(lines[-1])["mac"]
+    assert audit.verify() is None
+    forged = json.loads(log.read_text(encoding="utf-8").splitlines()[-1]) | {"n": entry["n"] + 1, "prev": entry["mac"]}
+    forged["mac"] = hashlib.sha256(json.dumps(forged).encode()).hexdigest()
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(json.dumps(forged, ensure_ascii=False) + "\n")
+    assert audit.verify() == (entry["n"] + 1, "被改动") and audit.check() == (entry["n"] + 1, "未经封存")
+    with pytest.raises(audit.AuditBroken, match="停止写入"):
+        audit.record("导出", User("analyst1", "analyst"), {}, "命令行 测试")
+
+
 def test_an_unreadable_key_is_one_clear_line(home):
     _entries(1)
     audit.key_path().write_text("not hex", encoding="ascii")
