@@ -310,8 +310,8 @@ class Reader:
             project.fields["所属环节"] = project.triggers["所属环节"] = segment
         if (capacity := cells.get("capacity")) and _quantity(capacity):
             project.fields["建设规模"] = project.triggers["建设规模"] = capacity
-        if (investment := cells.get("investment")) and _quantity(investment, "亿元"):
-            project.fields["总投资（亿元）"] = project.triggers["总投资（亿元）"] = investment
+        if (investment := cells.get("investment")) and (amount := _yuan(investment)):
+            project.fields["总投资（亿元）"], project.triggers["总投资（亿元）"] = amount, investment
         if investor := cells.get("investor"):
             project.fields["投资企业"] = project.triggers["投资企业"] = investor
             found = [project, Finding("企业", investor, {"企业名称": investor}, [quote], {"企业名称": "项目表"},
@@ -565,7 +565,7 @@ class Reader:
                 finding = self.policy(name, "基金", quote, self.rules.fund_suffix)
                 size = re.search(rf"(?P<v>{NUMBER}亿元)的{re.escape(name)}", sentence)
                 if size and not REDACTED.search(size.group("v")):
-                    finding.fields["规模（亿元）"] = size.group("v")
+                    finding.fields["规模（亿元）"] = _yuan(size.group("v"))
                     finding.triggers["规模（亿元）"] = size.group()
                 elif size:
                     finding.notes.append(f"规模已遮蔽（{size.group('v')}）")
@@ -583,11 +583,19 @@ def _signed(value: re.Match, region: str) -> str:
     return ("-" if fell else "") + value.group()
 
 
-def _quantity(text: str, unit: str = "any") -> str | None:
+def _yuan(text: str) -> str | None:
+    """An amount as a column "（亿元）" takes it: the number of 亿元 ("5000万元" → "0.5")."""
+    try:
+        return f"{parse_quantity(text, '亿元').value:g}"
+    except UnitError:
+        return None
+
+
+def _quantity(text: str) -> str | None:
     """The text as the template takes a quantity, or None when its unit is not one the
     graph converts (kept in the quote)."""
     try:
-        parse_quantity(text, unit)
+        parse_quantity(text, "any")
     except UnitError:
         return None
     return text
