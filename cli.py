@@ -366,7 +366,7 @@ def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, det
         if labels is not None:
             _eval_report(evaluate(labels, list(paths), load_rules(), vocabulary), details, as_json)
             return
-        extraction = extract(list(paths), store)
+        extraction = extract(list(paths), store, vocabulary=vocabulary)
         write_review(extraction.tables, out, [d.file for d in extraction.documents])
     counts = extraction.counts()
     _audit("抽取文档", {"文件": [str(p) for p in paths], "审核表": str(out), "行数": counts})

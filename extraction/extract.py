@@ -130,6 +130,7 @@ class Reader:
                 section_year = None
             elif opening := YEAR.match(paragraph.text):
                 section_year = int(opening.group(1))
+            reviewing = bool(section_year and document.year and section_year < document.year)  # 2022 in a 2023 speech
             context: list[str] = []
             period = None
             elsewhere = bool(re.search(ELSEWHERE, paragraph.text[:10]))  # "从全国形势看": figures of the country
@@ -149,9 +150,9 @@ class Reader:
                 projects, spans = self.projects(sentence, quote, context)
                 found += projects
                 if not elsewhere:
-                    found += self.figures(sentence, quote, mentions, context, period, document.year, section_year)
-                found += self.project_counts(sentence, quote, context, document.year,
-                                             bool(section_year and document.year and section_year < document.year))
+                    found += self.figures(sentence, quote, mentions, context, period, document.year, section_year,
+                                          reviewing)
+                found += self.project_counts(sentence, quote, context, document.year, reviewing)
                 found += self.enterprises(sentence, quote)
                 found += self.parks(sentence, quote, spans)
                 found += self.policies(sentence, quote)
@@ -332,7 +333,7 @@ class Reader:
     # -- figures --------------------------------------------------------------------
 
     def figures(self, sentence: str, quote: Quote, mentions, context: list[str], period: str | None,
-                year: int | None, section_year: int | None) -> list[Finding]:
+                year: int | None, section_year: int | None, reviewing: bool) -> list[Finding]:
         """Indicator figures: each indicator word with the values after it (up to the next
         one). A target when its clause has a target word (or the value is "…以上" in a
         sentence reporting nothing done); else an actual when an actual word comes before."""
@@ -365,15 +366,13 @@ class Reader:
             if sentence[max(0, start - 2):start].endswith("占") or re.search(ELSEWHERE, sentence[:start]):
                 continue  # "占地区生产总值的**%": a share of it; "全省…": not the city's figure
             clause = sentence[clause_start:end + values[0].end()]
-            reviewing = bool(section_year and year and section_year < year)  # under "2022年，…" in a 2023 speech
             target = any(w in clause for w in self.rules.target_words) or (
                 values[0].group("note") in ("以上", "左右", "以内") and not reviewing
                 and not any(w in clause for w in ("完成", "预计", "已")))
             prefix = sentence[:end + values[0].start()]
             reported = reviewing or period is not None or any(w in prefix for w in self.rules.actual_words)
             target = target or not reported  # a figure in a plan that reports nothing: what the plan sets
-            estimate = not target and any(w in sentence[clause_start:end + values[0].end()]
-                                          for w in self.rules.estimate_words)
+            estimate = not target and any(w in clause for w in self.rules.estimate_words)
             chains = self.figure_chains(indicator.chain, start, mentions, context)
             if chains == [None]:
                 chains = [self.place(sentence, clause_start, start)]

@@ -51,18 +51,20 @@ class Extraction:
 
 
 def extract(paths: list[Path], store: Store | None, names: list[str] | None = None,
-            rules: Rules | None = None) -> Extraction:
+            rules: Rules | None = None, vocabulary: Vocabulary | None = None) -> Extraction:
     """Read every document (`names`: the file names to cite, for uploaded copies) and compare
-    what it states with the graph."""
+    what it states with the graph (`vocabulary`: its names, when already read)."""
     documents = [read_document(p, n) for p, n in zip(paths, names or [None] * len(paths))]
-    vocabulary = Vocabulary.from_rows(read(store, "vocabulary")) if store is not None else Vocabulary()
+    if vocabulary is None:
+        vocabulary = Vocabulary.from_rows(read(store, "vocabulary")) if store is not None else Vocabulary()
     findings = Reader(rules or load_rules(), vocabulary).read(documents)
     hint_similar_projects(findings, vocabulary.projects)
     if store is not None:
         adopt_graph_names(findings, read(store, "targets_stated"), read(store, "actuals_stated"))
-    findings += missing_targets(findings, store)
-    schema = load_schema()
-    tables = review_rows(findings, documents, schema, existing(store, findings))
+    implied = {f.implies.name: f.implies for f in findings if f.implies is not None}
+    stored = existing(store, findings + list(implied.values()))
+    findings += missing_targets(findings, implied, stored)
+    tables = review_rows(findings, documents, load_schema(), stored)
     return Extraction(documents, findings, tables)
 
 
@@ -74,8 +76,8 @@ def hint_similar_projects(findings: list[Finding], known: list[str]) -> None:
     for name in known:
         cores.setdefault(core(name), []).append(name)
     for finding in [f for f in findings if f.table == "项目" and f.name not in known]:
-        similar = [n for c, names in cores.items() for n in names
-                   if len(c) >= 4 and (c == core(finding.name) or c in core(finding.name) or core(finding.name) in c)]
+        own = core(finding.name)
+        similar = [n for c, names in cores.items() for n in names if len(c) >= 4 and (c in own or own in c)]
         if similar:
             finding.notes.append(f"可能即图中的「{'」「'.join(similar[:3])}」，请核对是否同一项目")
 
@@ -124,13 +126,12 @@ def _rename(finding: Finding, name: str | None, column: str) -> None:
         finding.name = finding.fields[column] = name
 
 
-def missing_targets(findings: list[Finding], store: Store | None) -> list[Finding]:
+def missing_targets(findings: list[Finding], implied: dict[str, Finding],
+                    stored: dict[tuple[str, str], dict]) -> list[Finding]:
     """An actual measures a target: one that neither the documents nor the graph state is
     added, its value unknown."""
     stated = {f.name for f in findings if f.table == "指标"}
-    wanted = {f.implies.name: f.implies for f in findings if f.implies is not None and f.implies.name not in stated}
-    known = {row["name"] for row in read(store, "existing", {"names": sorted(wanted)})} if store and wanted else set()
-    return [target for name, target in wanted.items() if name not in known]
+    return [target for name, target in implied.items() if name not in stated and ("Target", name) not in stored]
 
 
 def existing(store: Store | None, findings: list[Finding]) -> dict[tuple[str, str], dict]:

@@ -206,12 +206,16 @@ class _Log:
         previous = seal["mac"]
         for number, line in enumerate(lines[seal["n"]:], start=seal["n"] + 1):
             entry = _parsed(line)
-            mac = entry.get("mac")
-            if entry.get("n") != number or entry.get("prev") != previous or not isinstance(mac, str) \
-                    or not hmac.compare_digest(mac, self.mac(entry)):
+            if not self.chained(entry, number, previous):
                 return Broken(seal["n"] + 1, "未经封存")
-            previous = mac
+            previous = entry["mac"]
         return None
+
+    def chained(self, entry: dict, number: int, previous: str) -> bool:
+        """Whether `entry` is entry `number`, follows the MAC `previous`, and carries its own MAC."""
+        mac = entry.get("mac")
+        return entry.get("n") == number and entry.get("prev") == previous and isinstance(mac, str) \
+            and hmac.compare_digest(mac, self.mac(entry))
 
     def append(self, action: str, user: User, what: dict, origin: str, lines: list[str]) -> dict:
         """Write one entry after the log's last (`lines`, checked by the caller) and seal it."""
@@ -247,12 +251,10 @@ class _Log:
         previous = GENESIS
         for number, line in enumerate(lines, start=1):
             entry = _parsed(line)
-            mac = entry.get("mac")
-            if entry.get("n") != number or entry.get("prev") != previous or not isinstance(mac, str) \
-                    or not hmac.compare_digest(mac, self.mac(entry)):
+            if not self.chained(entry, number, previous):
                 missing = isinstance(entry.get("n"), int) and entry["n"] > number
                 return Broken(number, "缺失（已被删除）" if missing else "被改动")
-            previous = mac
+            previous = entry["mac"]
         return self.tail_problem(lines)
 
 

@@ -97,7 +97,10 @@ class LocalServer:
         self._make_data_dir()
         self._launch()
         deadline = time.monotonic() + PID_TIMEOUT_S
-        while (pid := self._read_pid()) is None and time.monotonic() < deadline and self._launched_alive():
+        while (pid := self._read_pid()) is None and time.monotonic() < deadline:
+            launched = self._pid_in_file()
+            if launched is None or not _alive(launched):
+                break
             time.sleep(0.05)  # the new process may not show its own command line yet
         if pid is None:
             raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: "
@@ -148,11 +151,14 @@ class LocalServer:
 
     def _read_pid(self) -> int | None:
         """The pid in the pid file if that process is alive and is our server."""
+        pid = self._pid_in_file()
+        return pid if pid is not None and _alive(pid) and _runs(pid, self.program) else None
+
+    def _pid_in_file(self) -> int | None:
         try:
-            pid = int(self._pid_file.read_text().strip())
+            return int(self._pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if _alive(pid) and _runs(pid, self.program) else None
 
     def _port_taken(self) -> bool:
         with socket.socket() as s:
@@ -170,12 +176,6 @@ class LocalServer:
             f"{START_TIMEOUT_S} 秒内未就绪 / not ready within {START_TIMEOUT_S} s")
         raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {why}")
 
-    def _launched_alive(self) -> bool:
-        """Whether the process named in the pid file is alive (whatever it runs yet)."""
-        try:
-            return _alive(int(self._pid_file.read_text().strip()))
-        except (FileNotFoundError, ValueError):
-            return False
 
     def _log_tail(self) -> str:
         if not self.log_file.exists():
