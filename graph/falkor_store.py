@@ -69,10 +69,10 @@ class FalkorStore(Store):
         return done
 
     @contextmanager
-    def atomic(self) -> Iterator[FalkorStore]:
+    def atomic(self, chunked: bool = False) -> Iterator[FalkorStore]:
         """FalkorDB has no multi-statement transactions: write to a copy of the graph, then
         swap it in with RENAME, which Redis does atomically. Readers see the old graph
-        until the swap; a failure leaves the graph untouched."""
+        until the swap; a failure leaves the graph untouched. Any size (`chunked` or not)."""
         for name in self._command("KEYS", f"{self.graph_name}__staging_*") or []:
             self._command("DEL", name)  # left over from loads that were killed (writers hold `exclusive`)
         staging = copy.copy(self)

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import ClientError, DriverError, Neo4jError
 
-from graph.errors import QueryError, ReadOnlyViolation, StoreUnavailable
+from graph.errors import ChainKGError, QueryError, ReadOnlyViolation, StoreUnavailable
 from graph.schema import Schema
-from graph.store import Rows, Store, plain
+from graph.store import STAGED, Rows, Staging, Store, plain
 
 
 class Neo4jStore(Store):
@@ -71,6 +71,11 @@ class Neo4jStore(Store):
                           f"FOR (n:{label}) REQUIRE n.{node.key} IS UNIQUE", "CONSTRAINT")}
             statements |= {f"{label}_{prop}": (f"index {label}.{prop}", f"FOR (n:{label}) ON (n.{prop})", "INDEX")
                            for prop in node.indexes}
+            # a chunked unit's staged nodes are looked up by the same properties (Staging)
+            staged = {f"{STAGED}{label}_{prop}": f"FOR (n:{STAGED}{label}) ON (n.{prop})"
+                      for prop in (node.key, *node.indexes)}
+            for name, body in staged.items():
+                self.write(f"CREATE INDEX {name} IF NOT EXISTS {body}")
             for name, (what, body, kind) in statements.items():
                 if kind == "CONSTRAINT" and name in existing - constraints:
                     self.write(f"DROP INDEX {name}")  # the index of a constraint whose creation was killed
@@ -81,8 +86,22 @@ class Neo4jStore(Store):
         return done
 
     @contextmanager
-    def atomic(self) -> Iterator[Store]:
-        """One explicit transaction: committed when the block ends, rolled back on error."""
+    def atomic(self, chunked: bool = False) -> Iterator[Store]:
+        """One explicit transaction: committed when the block ends, rolled back on error.
+        `chunked`: Neo4j holds a transaction in its heap, too small for a national directory;
+        the writes are staged instead (`Staging`, `_Chunked`) and shown in one transaction
+        at the end. Readers see the old graph or the new one, never a part."""
+        if chunked:
+            self._discard_staged()  # left by an import that was killed (writers hold `exclusive`)
+            unit = _Chunked(self)
+            try:
+                yield unit
+                self._publish(unit)
+            except BaseException:
+                with suppress(ChainKGError):  # the server gone: the next chunked unit discards them
+                    self._discard_staged()
+                raise
+            return
         with self._session() as session:
             tx = self._guard(session.begin_transaction)
             try:
@@ -92,13 +111,37 @@ class Neo4jStore(Store):
                 if not tx.closed():
                     tx.rollback()
 
+    def _publish(self, unit: _Chunked) -> None:
+        """Show a chunked unit's writes in one transaction: its staged nodes take their labels
+        (the transaction holds only label changes for them), then the writes it held back."""
+        with self._session() as session:
+            tx = self._guard(session.begin_transaction)
+            try:
+                for label in unit.staging.keys:
+                    self._guard(lambda: tx.run(f"MATCH (n:{STAGED}{label}) SET n:{label} REMOVE n:{STAGED}{label}").consume())
+                for query, params in unit.held:
+                    self._guard(lambda: tx.run(query, params).consume())
+                self._guard(tx.commit)
+            finally:
+                if not tx.closed():
+                    tx.rollback()
+
+    def _discard_staged(self) -> None:
+        """Delete staged nodes (of a failed or killed chunked unit), in batches."""
+        for row in self.read("CALL db.labels() YIELD label WHERE label STARTS WITH $prefix RETURN label",
+                             {"prefix": STAGED}):
+            self._delete_in_batches(f"MATCH (n:`{row['label']}`)")
+
+    def _delete_in_batches(self, match: str) -> None:
+        def run():
+            with self._session() as session:
+                session.run(f"{match} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS").consume()
+        self._guard(run)
+
     def clear(self) -> None:
         """Delete every node, relationship, constraint and index, in batches (a large graph
         in one transaction would need its whole size in heap)."""
-        def run():
-            with self._session() as session:
-                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-        self._guard(run)
+        self._delete_in_batches("MATCH (n)")
         for row in self.read("SHOW CONSTRAINTS YIELD name RETURN name"):
             self.write(f"DROP CONSTRAINT `{row['name']}`")
         for row in self.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
@@ -137,15 +180,55 @@ def _cause(e: Exception) -> str:
     return (getattr(e, "message", None) or str(e) or type(e).__name__).splitlines()[0]
 
 
-class _InTransaction(Store):
-    """The store seen inside `Neo4jStore.atomic`: every statement joins one transaction.
-    A transaction is not thread-safe, and the directory import writes one chunk on a
-    second thread while it checks the next: a lock takes their statements in turn."""
+class _Unit(Store):
+    """The store seen inside one of `Neo4jStore.atomic`'s units."""
 
-    def __init__(self, tx: neo4j.Transaction, outer: Neo4jStore):
+    def __init__(self, outer: Neo4jStore):
         self.engine, self.address, self.notices = outer.engine, outer.address, []
         self.rows_per_write = outer.rows_per_write
-        self._tx, self._outer = tx, outer
+        self._outer = outer
+
+    def apply_schema(self, schema: Schema) -> list[str]:
+        raise QueryError("约束须在事务外建立 / schema statements cannot run inside a transaction")
+
+    def atomic(self, chunked: bool = False):
+        raise QueryError("事务不能嵌套 / transactions do not nest")
+
+    def clear(self) -> None:
+        raise QueryError("事务中不能清空图 / the graph cannot be cleared inside a transaction")
+
+    def close(self) -> None:
+        pass
+
+
+class _Chunked(_Unit):
+    """Inside `atomic(chunked=True)`: reads and staged writes run at once, each write in its
+    own transaction; every other write is held for the publishing transaction."""
+
+    def __init__(self, outer: Neo4jStore):
+        super().__init__(outer)
+        self.staging = Staging(active=True)
+        self.held: list[tuple[str, dict]] = []
+
+    def read(self, query: str, params: dict | None = None) -> Rows:
+        return self._outer.read(query, params)
+
+    def write_staged(self, query: str, params: dict | None = None) -> Rows:
+        return self._outer.write(query, params)
+
+    def write(self, query: str, params: dict | None = None) -> Rows:
+        self.held.append((query, params or {}))
+        return []
+
+
+class _InTransaction(_Unit):
+    """Inside `atomic()`: every statement joins one transaction. A transaction is not
+    thread-safe, and the directory import writes one chunk on a second thread while it
+    checks the next: a lock takes their statements in turn."""
+
+    def __init__(self, tx: neo4j.Transaction, outer: Neo4jStore):
+        super().__init__(outer)
+        self._tx = tx
         self._lock = threading.Lock()
 
     def read(self, query: str, params: dict | None = None) -> Rows:
@@ -155,15 +238,3 @@ class _InTransaction(Store):
         return self._outer._guard(run)
 
     write = read  # inside the one write transaction a read runs like a write
-
-    def apply_schema(self, schema: Schema) -> list[str]:
-        raise QueryError("约束须在事务外建立 / schema statements cannot run inside a transaction")
-
-    def atomic(self):
-        raise QueryError("事务不能嵌套 / transactions do not nest")
-
-    def clear(self) -> None:
-        raise QueryError("事务中不能清空图 / the graph cannot be cleared inside a transaction")
-
-    def close(self) -> None:
-        pass

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -25,6 +26,35 @@ from graph.schema import Schema
 Rows = list[dict[str, Any]]
 BATCH_SIZE = 5000
 READERS = os.cpu_count() or 2  # the servers' default reader threads
+STAGED = "Staged"  # prefix of the label a chunked unit's new nodes carry until it ends (Staging)
+
+
+class Staging:
+    """What a chunked unit (`atomic(chunked=True)` on Neo4j) has written that readers cannot
+    see yet. The nodes it creates carry `STAGED + label`, which no query matches, and are
+    committed chunk by chunk, with their relationships; the unit's end relabels them and
+    runs the writes it held back (to facts readers see) in one transaction. `pending`
+    answers for those held-back writes meanwhile. Inactive elsewhere: labels stay as they are."""
+
+    def __init__(self, active: bool):
+        self.active = active
+        self.keys: dict[str, set] = defaultdict(set)  # label -> keys of the nodes created under STAGED + label
+        self.pending: dict = {}  # (label or relationship key, key) -> the properties held back; None: deleted
+
+    def create(self, label: str, keys: Iterable) -> str:
+        """The label to create the nodes `keys` under."""
+        if not self.active:
+            return label
+        self.keys[label].update(keys)
+        return STAGED + label
+
+    def labels(self, label: str) -> list[str]:
+        """The labels a node of `label` may have now."""
+        return [label, STAGED + label] if self.active else [label]
+
+    def label(self, label: str, key) -> str:
+        """The label the node `key` has now."""
+        return STAGED + label if key in self.keys.get(label, ()) else label
 
 
 class Store(ABC):
@@ -33,6 +63,7 @@ class Store(ABC):
     notices: list[str]  # what was done on connecting (e.g. the embedded server restarted)
     rows_per_write = BATCH_SIZE  # write_batches' batch size; 1 is `chainkg bench`'s per-row baseline
     lock_file: Path | None = None  # set by `connect`: one per CHAINKG_HOME
+    staging = Staging(active=False)  # a chunked unit's own, active one
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None) -> Rows:
@@ -46,10 +77,17 @@ class Store(ABC):
     def apply_schema(self, schema: Schema) -> list[str]:
         """Create the schema's constraints and indexes; idempotent. Returns what was done."""
 
+    def write_staged(self, query: str, params: dict | None = None) -> Rows:
+        """A write that touches only what readers cannot see yet (`staging`): run at once,
+        where a chunked unit's `write` waits for its end."""
+        return self.write(query, params)
+
     @abstractmethod
-    def atomic(self) -> AbstractContextManager[Store]:
+    def atomic(self, chunked: bool = False) -> AbstractContextManager[Store]:
         """A store whose writes all apply when the block ends, or none do (the loader's unit).
-        Callers hold `exclusive()` around it, and around the checks its writes rely on."""
+        `chunked`: the writes may be too many for one transaction (a national directory);
+        Neo4j then stages them (`Staging`). Callers hold `exclusive()` around it, and around
+        the checks its writes rely on."""
 
     @contextmanager
     def exclusive(self, notify=lambda text: print(text, file=sys.stderr)) -> Iterator[None]:
@@ -99,11 +137,12 @@ class Store(ABC):
             answers = pool.map(lambda batch: self.read(query, {**(params or {}), "rows": batch}), batches)
             return [answer for part in answers for answer in part]
 
-    def write_batches(self, query: str, rows: Iterable[dict], batch_size: int | None = None) -> int:
-        """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...)."""
-        written = 0
+    def write_batches(self, query: str, rows: Iterable[dict], batch_size: int | None = None, staged: bool = False) -> int:
+        """Run `query` once per batch with the batch as `$rows` (UNWIND $rows AS row ...);
+        `staged`: with `write_staged`."""
+        written, run = 0, self.write_staged if staged else self.write
         for batch in batched(rows, batch_size or self.rows_per_write):
-            self.write(query, {"rows": batch})
+            run(query, {"rows": batch})
             written += len(batch)
         return written
 

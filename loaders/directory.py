@@ -10,8 +10,8 @@ chunk is turned into the loaders' own tables (企业, 企业环节, 配套关系
 written on a second thread while the next one is validated, so the server works while
 Python checks; one chunk at a time, in order.
 
-The whole import is one atomic unit (`store.atomic()`): it is written completely or not at
-all, even when killed. Without `skip_bad` one bad row fails it, after every chunk has been
+The whole import is one atomic unit (`store.atomic(chunked=True)`): it is written completely
+or not at all, even when killed, and readers see the graph before it until it ends. Without `skip_bad` one bad row fails it, after every chunk has been
 checked so that all problems are listed; with it, bad rows go to the rejects file with
 their reasons and the good ones are written. Writes are MERGE on keys: importing twice
 changes nothing. An enterprise named twice is an error, also across chunks.
@@ -157,8 +157,9 @@ class _Names:
         known = {}
         for prop, column in IDENTIFIERS:
             values = sorted({r.get(column, "") for r in rows} - {""})
-            query = statement("firms_by", label="Enterprise", key=prop)
-            known[column] = {row["key"]: row["name"] for row in self.graph.store.read_batches(query, values)} if values else {}
+            store = self.graph.store
+            known[column] = {row["key"]: row["name"] for label in store.staging.labels("Enterprise") if values
+                             for row in store.read_batches(statement("firms_by", label=label, key=prop), values)}
         found = {}
         for number, row in zip(numbers, rows):
             name = row.get("企业名称", "")
@@ -350,7 +351,7 @@ def import_directory(paths: list[Path], store: Store, dataset: str | None = None
     result, problems, stated = ImportResult(), [], Stated()
     written: Future | None = None  # the previous chunk's write, running while this one is checked
     with (nullcontext() if dry_run else store.exclusive(), _Rejects(rejects if skip_bad else None) as reject_writer,
-          nullcontext(store) if dry_run else store.atomic() as unit, ThreadPoolExecutor(1) as writer):
+          nullcontext(store) if dry_run else store.atomic(chunked=True) as unit, ThreadPoolExecutor(1) as writer):
         names = _Names(unit, schema)
         for path, kind in files:
             file = str(path)

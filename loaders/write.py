@@ -26,7 +26,7 @@ from itertools import product
 from graph.claims import claims_of, conflicts, resolve
 from graph.claims import ranks as tier_ranks
 from graph.schema import Schema
-from graph.store import Store
+from graph.store import Staging, Store
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
 STATEMENTS = {
@@ -116,8 +116,12 @@ class StoreNames:
         self.store, self.schema = store, schema
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
-        query = statement("existing_keys", **node_identifiers(self.schema, label))
-        return {row["key"] for row in self.store.read_batches(query, sorted(keys))}
+        groups = {}
+        for key in sorted(keys):
+            groups.setdefault(self.store.staging.label(label, key), []).append(key)
+        return {row["key"] for used, part in groups.items()
+                for row in self.store.read_batches(statement("existing_keys", label=used, key=self.schema.nodes[label].key),
+                                                   part)}
 
     def aliases(self) -> dict[str, str]:
         return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
@@ -133,25 +137,84 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
     summary = WriteSummary()
     created = {}  # label -> keys of the nodes this write creates: they have no relationships yet
     for label, rows in validation.nodes.items():
-        ids = node_identifiers(schema, label)
-        old = {row["key"]: row["props"] for row in store.read_batches(statement("node_props", **ids), sorted(rows))}
+        old = _read_nodes(store, schema, label, sorted(rows))
         absent, changed = _claim(rows, old, dataset, tier, ranks, _computed(schema, label),
                                  summary.nodes.setdefault(label, Counts()), summary.conflicts, label)
         created[label] = set(absent)
-        store.write_batches(statement("create_nodes", **ids), ({"key": k, "props": v} for k, v in absent.items()))
-        store.write_batches(statement("set_nodes", **ids), ({"key": k, "props": v} for k, v in changed.items()))
+        ids = node_identifiers(schema, label) | {"label": store.staging.create(label, absent)}
+        store.write_batches(statement("create_nodes", **ids), ({"key": k, "props": v} for k, v in absent.items()),
+                            staged=ids["label"] != label)
+        _put_nodes(store, schema, label, "set_nodes", changed)
     for rel_key, rows in validation.relationships.items():
-        ids = rel_identifiers(schema, rel_key)
         fresh_starts, fresh_ends = created.get(rel_key[1], set()), created.get(rel_key[2], set())
-        pairs = [{"start": s, "end": e} for s, e in sorted(rows) if s not in fresh_starts and e not in fresh_ends]
-        old = {(row["start"], row["end"]): row["props"] for row in store.read_batches(statement("rel_props", **ids), pairs)}
+        pairs = [(s, e) for s, e in sorted(rows) if s not in fresh_starts and e not in fresh_ends]
+        old = _read_rels(store, schema, rel_key, pairs)
         absent, changed = _claim(rows, old, dataset, tier, ranks, set(),
                                  summary.relationships.setdefault(rel_key[0], Counts()), summary.conflicts, rel_key[0])
-        for name, facts in (("create_rels", absent), ("set_rels", changed)):
-            store.write_batches(statement(name, **ids), ({"start": s, "end": e, "props": v}
-                                                         for (s, e), v in facts.items()))
+        _put_rels(store, schema, rel_key, "create_rels", absent)
+        _put_rels(store, schema, rel_key, "set_rels", changed)
     withdraw(store, schema, dataset, Stated.of(validation), summary, everything=replace)
     return summary
+
+
+def _read_nodes(store: Store, schema: Schema, label: str, keys: list) -> dict:
+    """key -> properties of the nodes `keys` the graph holds (or a chunked unit will show)."""
+    staging, old, groups = store.staging, {}, {}
+    for key in keys:
+        if (label, key) in staging.pending:
+            if (props := staging.pending[label, key]) is not None:
+                old[key] = props
+        else:
+            groups.setdefault(staging.label(label, key), []).append(key)
+    for used, part in groups.items():
+        query = statement("node_props", **node_identifiers(schema, label) | {"label": used})
+        old |= {row["key"]: row["props"] for row in store.read_batches(query, part)}
+    return old
+
+
+def _read_rels(store: Store, schema: Schema, rel_key: RelKey, pairs: list[tuple]) -> dict:
+    """(start, end) -> properties of the relationships `pairs` the graph holds (or will show)."""
+    staging, old, groups = store.staging, {}, {}
+    for pair in pairs:
+        if (rel_key, pair) in staging.pending:
+            if (props := staging.pending[rel_key, pair]) is not None:
+                old[pair] = props
+        else:
+            groups.setdefault(_rel_labels(staging, rel_key, pair), []).append({"start": pair[0], "end": pair[1]})
+    for (start, end), part in groups.items():
+        query = statement("rel_props", **rel_identifiers(schema, rel_key) | {"start": start, "end": end})
+        old |= {(row["start"], row["end"]): row["props"] for row in store.read_batches(query, part)}
+    return old
+
+
+def _put_nodes(store: Store, schema: Schema, label: str, name: str, facts: dict) -> None:
+    """Run the statement `name` on the nodes `facts` (key -> properties), each under the
+    label it has now; what readers see is noted as pending in a chunked unit."""
+    groups = {}
+    for key, props in facts.items():
+        groups.setdefault(store.staging.label(label, key), {})[key] = props
+    for used, part in groups.items():
+        if used == label and store.staging.active:
+            store.staging.pending.update(((label, key), props) for key, props in part.items())
+        store.write_batches(statement(name, **node_identifiers(schema, label) | {"label": used}),
+                            ({"key": k, "props": v} for k, v in part.items()), staged=used != label)
+
+
+def _put_rels(store: Store, schema: Schema, rel_key: RelKey, name: str, facts: dict) -> None:
+    """As `_put_nodes`, for relationships ((start, end) -> properties; None: deleted)."""
+    groups = {}
+    for pair, props in facts.items():
+        groups.setdefault(_rel_labels(store.staging, rel_key, pair), {})[pair] = props
+    for (start, end), part in groups.items():
+        visible = (start, end) == rel_key[1:]
+        if visible and store.staging.active:
+            store.staging.pending.update(((rel_key, pair), props) for pair, props in part.items())
+        store.write_batches(statement(name, **rel_identifiers(schema, rel_key) | {"start": start, "end": end}),
+                            ({"start": s, "end": e, "props": v} for (s, e), v in part.items()), staged=not visible)
+
+
+def _rel_labels(staging: Staging, rel_key: RelKey, pair: tuple) -> tuple[str, str]:
+    return staging.label(rel_key[1], pair[0]), staging.label(rel_key[2], pair[1])
 
 
 @dataclass
@@ -179,19 +242,17 @@ def withdraw(store: Store, schema: Schema, dataset: str, stated: Stated, summary
     所在园区 …) of the nodes it states again, so a corrected link replaces the old one."""
     ranks = tier_ranks(schema.tiers)
     for rel_key, facts in _stale_relationships(store, schema, dataset, stated, everything).items():
-        ids, counts = rel_identifiers(schema, rel_key), summary.relationships.setdefault(rel_key[0], Counts())
-        kept, gone = _withdraw(facts, dataset, ranks, set(), counts)
-        store.write_batches(statement("set_rels", **ids), ({"start": s, "end": e, "props": v} for (s, e), v in kept.items()))
-        store.write_batches(statement("delete_rels", **ids), ({"start": s, "end": e} for s, e in gone))
+        kept, gone = _withdraw(facts, dataset, ranks, set(), summary.relationships.setdefault(rel_key[0], Counts()))
+        _put_rels(store, schema, rel_key, "set_rels", kept)
+        _put_rels(store, schema, rel_key, "delete_rels", dict.fromkeys(gone))
     if not everything:
         return
     for label, facts in _stale_nodes(store, schema, dataset, stated).items():
-        ids, counts = node_identifiers(schema, label), summary.nodes.setdefault(label, Counts())
-        kept, gone = _withdraw(facts, dataset, ranks, _computed(schema, label), counts)
-        store.write_batches(statement("set_nodes", **ids), ({"key": k, "props": v} for k, v in kept.items()))
-        bare = ({"key": k, "props": {schema.nodes[label].key: k}} for k in gone)
-        store.write_batches(statement("set_nodes", **ids), bare)  # no one states it: kept only while linked
-        store.write_batches(statement("delete_bare_nodes", **ids), ({"key": k} for k in sorted(gone)))
+        kept, gone = _withdraw(facts, dataset, ranks, _computed(schema, label), summary.nodes.setdefault(label, Counts()))
+        _put_nodes(store, schema, label, "set_nodes", kept)
+        # no one states it: kept only while linked
+        _put_nodes(store, schema, label, "set_nodes", {k: {schema.nodes[label].key: k} for k in gone})
+        _put_nodes(store, schema, label, "delete_bare_nodes", dict.fromkeys(sorted(gone)))
 
 
 def count_producers(store: Store) -> None:

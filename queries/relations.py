@@ -76,10 +76,10 @@ def _edge(graph: nx.DiGraph, a: str, b: str, kind: str, what: str, sources) -> N
 
 def relations(store: Store, enterprise: str, hops: int = 2) -> Result:
     """Suppliers and customers of `enterprise` (already resolved) up to `hops` away."""
-    with ThreadPoolExecutor(1) as pool:
-        local = pool.submit(lambda: local_network(chain_facts(store)))  # read beside the first hop
-        rows = [row for direction in (UPSTREAM, DOWNSTREAM)
-                for row in _within(store, local, enterprise, direction, hops)]
+    with ThreadPoolExecutor(3) as pool:  # the chain's facts and the two directions read side by side
+        local = pool.submit(lambda: local_network(chain_facts(store)))
+        sides = [pool.submit(_within, store, local, enterprise, direction, hops) for direction in (UPSTREAM, DOWNSTREAM)]
+        rows = [row for side in sides for row in side.result()]
     table = pd.DataFrame(rows, columns=COLUMNS)
     summary = {"企业": enterprise, "跳数上限": hops}
     for direction in (UPSTREAM, DOWNSTREAM):

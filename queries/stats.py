@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from graph import Store
+from graph.store import STAGED
 from queries import read
+
+# Relationships of nodes that a Neo4j import has staged and not shown yet (graph/store.py,
+# Staging), which readers do not see: counted from each staged label's nodes, a
+# relationship between two staged nodes once.
+STAGED_RELATIONSHIPS = ("MATCH (n:{})-[r]->() RETURN type(r) AS type, count(r) AS count UNION ALL "
+                        "MATCH (a)-[r]->(n:{}) WHERE none(l IN labels(a) WHERE l STARTS WITH $prefix) "
+                        "RETURN type(r) AS type, count(r) AS count")
 
 
 def graph_counts(store: Store) -> dict:
-    nodes = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count")
+    staged = []
+    nodes = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count", staged)
     rels = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count")
+    for label in staged:  # only while an import runs on Neo4j, or after one was killed
+        for row in store.read(STAGED_RELATIONSHIPS.format(label, label), {"prefix": STAGED}):
+            if rels.get(row["type"]):
+                rels[row["type"]] -= row["count"]
+    rels = {name: count for name, count in rels.items() if count}
     return {
         "engine": store.engine,
         "nodes": nodes,
@@ -18,13 +32,15 @@ def graph_counts(store: Store) -> dict:
     }
 
 
-def _counted(store: Store, names_query: str, column: str, count_query: str) -> dict[str, int]:
+def _counted(store: Store, names_query: str, column: str, count_query: str, staged: list | None = None) -> dict[str, int]:
     """Each name the graph lists, with its count (names no node or relationship uses any
-    more are left out: FalkorDB still lists them)."""
+    more are left out: FalkorDB still lists them); staged labels go to `staged`, quoted."""
     counts = {}
     for row in read(store, names_query):
         name = row[column]
         quoted = "`" + name.replace("`", "``") + "`"  # a name from the graph itself, as an identifier
-        if count := int(store.read(count_query.format(quoted))[0]["count"]):
+        if staged is not None and name.startswith(STAGED):
+            staged.append(quoted)
+        elif count := int(store.read(count_query.format(quoted))[0]["count"]):
             counts[name] = count
     return counts

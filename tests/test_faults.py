@@ -194,12 +194,42 @@ def test_a_load_waits_for_the_servers_journal_rewrite(engine, tmp_path, referenc
         server.stop()
 
 
+def _counts(env) -> dict:
+    return {k: v for k, v in json.loads(run_cli("stats", "--json", env=env, check=True).stdout).items() if k != "engine"}
+
+
+def test_readers_see_the_graph_before_an_import_until_it_ends(cli_env, tmp_path):
+    """An import is shown whole or not at all (on Neo4j it is committed in chunks and shown
+    in one transaction at its end): every count and hash read while it runs is the one
+    before it or the one after."""
+    run_cli("load", env=cli_env, check=True)
+    run_cli("synth", "--enterprises", "30000", "--out", str(tmp_path), env=cli_env, check=True)
+    before = (_counts(cli_env), _hash(cli_env))
+    importer = subprocess.Popen([CHAINKG, "import-directory", str(tmp_path / "企业名录.csv"),
+                                 str(tmp_path / "配套关系.csv")], env=cli_env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+    seen = []
+    while importer.poll() is None:
+        seen.append((_counts(cli_env), _hash(cli_env)))
+    assert importer.returncode == 0, importer.stderr.read()
+    after = (_counts(cli_env), _hash(cli_env))
+    assert after != before and len(seen) >= 2
+    assert seen[0] == before
+    for part in (0, 1):  # counts, hash
+        states = [state[part] for state in seen] + [after[part]]
+        shown = states.index(after[part])
+        # Each reading takes several queries: the one under way when the import ends may
+        # count some labels before it and some after; every other one is whole.
+        assert all(state == before[part] for state in states[:shown][:-1]), states
+        assert all(state == after[part] for state in states[shown:])
+
+
 def test_directory_import_killed_at_random_moments(cli_env, settings, tmp_path):
     """An import is one atomic unit too: killed, it leaves the graph as it was."""
     run_cli("load", env=cli_env, check=True)
     run_cli("synth", "--enterprises", "40000", "--out", str(tmp_path), env=cli_env, check=True)
     files = [str(tmp_path / "企业名录.csv"), str(tmp_path / "配套关系.csv")]
-    before = _hash(cli_env)
+    before, counts = _hash(cli_env), _counts(cli_env)
     seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
     chance = random.Random(seed)
     for attempt in range(2):
@@ -210,6 +240,7 @@ def test_directory_import_killed_at_random_moments(cli_env, settings, tmp_path):
         importer.send_signal(signal.SIGKILL)
         importer.wait(timeout=60)
         assert _hash(cli_env) == before, f"seed {seed}, attempt {attempt}"
+        assert _counts(cli_env) == counts, f"seed {seed}, attempt {attempt}"
     run_cli("import-directory", *files, env=cli_env, check=True)
     assert _hash(cli_env) != before
 
