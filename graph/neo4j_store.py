@@ -91,16 +91,15 @@ class Neo4jStore(Store):
         `chunked`: Neo4j holds a transaction in its heap, too small for a national directory;
         the writes are staged instead (`Staging`, `_Chunked`) and shown in one transaction
         at the end. Readers see the old graph or the new one, never a part."""
+        self._discard_staged()  # left by a chunked unit that was killed (writers hold `exclusive`)
         if chunked:
-            self._discard_staged()  # left by an import that was killed (writers hold `exclusive`)
             unit = _Chunked(self)
             try:
                 yield unit
                 self._publish(unit)
-            except BaseException:
-                with suppress(ChainKGError):  # the server gone: the next chunked unit discards them
+            finally:
+                with suppress(ChainKGError):  # the server gone: the next unit discards them
                     self._discard_staged()
-                raise
             return
         with self._session() as session:
             tx = self._guard(session.begin_transaction)
@@ -113,12 +112,17 @@ class Neo4jStore(Store):
 
     def _publish(self, unit: _Chunked) -> None:
         """Show a chunked unit's writes in one transaction: its staged nodes take their labels
-        (the transaction holds only label changes for them), then the writes it held back."""
+        (the transaction holds only label changes for them), its relationships between shown
+        nodes are copied to their own type, then the writes it held back run."""
         with self._session() as session:
             tx = self._guard(session.begin_transaction)
             try:
                 for label in unit.staging.keys:
                     self._guard(lambda: tx.run(f"MATCH (n:{STAGED}{label}) SET n:{label} REMOVE n:{STAGED}{label}").consume())
+                for rel_type, start, end in unit.staging.pairs:  # copied: deleting them here would
+                    # make Neo4j hold every one in memory first (Eager); they go after the commit
+                    self._guard(lambda: tx.run(f"MATCH (a:{start})-[s:{STAGED}{rel_type}]->(b:{end}) "
+                                               f"CREATE (a)-[r:{rel_type}]->(b) SET r = properties(s)").consume())
                 for query, params in unit.held:
                     self._guard(lambda: tx.run(query, params).consume())
                 self._guard(tx.commit)
@@ -127,15 +131,18 @@ class Neo4jStore(Store):
                     tx.rollback()
 
     def _discard_staged(self) -> None:
-        """Delete staged nodes (of a failed or killed chunked unit), in batches."""
+        """Delete what a failed or killed chunked unit staged, in batches."""
+        for row in self.read("CALL db.relationshipTypes() YIELD relationshipType AS type "
+                             "WHERE type STARTS WITH $prefix RETURN type", {"prefix": STAGED}):
+            self._delete_in_batches(f"MATCH ()-[n:`{row['type']}`]->()", "DELETE n")
         for row in self.read("CALL db.labels() YIELD label WHERE label STARTS WITH $prefix RETURN label",
                              {"prefix": STAGED}):
             self._delete_in_batches(f"MATCH (n:`{row['label']}`)")
 
-    def _delete_in_batches(self, match: str) -> None:
+    def _delete_in_batches(self, match: str, delete: str = "DETACH DELETE n") -> None:
         def run():
             with self._session() as session:
-                session.run(f"{match} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS").consume()
+                session.run(f"{match} CALL (n) {{ {delete} }} IN TRANSACTIONS OF 10000 ROWS").consume()
         self._guard(run)
 
     def clear(self) -> None:

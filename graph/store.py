@@ -31,14 +31,16 @@ STAGED = "Staged"  # prefix of the label a chunked unit's new nodes carry until 
 
 class Staging:
     """What a chunked unit (`atomic(chunked=True)` on Neo4j) has written that readers cannot
-    see yet. The nodes it creates carry `STAGED + label`, which no query matches, and are
-    committed chunk by chunk, with their relationships; the unit's end relabels them and
-    runs the writes it held back (to facts readers see) in one transaction. `pending`
-    answers for those held-back writes meanwhile. Inactive elsewhere: labels stay as they are."""
+    see yet. The nodes it creates carry `STAGED + label`, and relationships it creates
+    between nodes readers see have type `STAGED + type`: no query matches either. They are
+    committed chunk by chunk; the unit's end gives them their own labels and types and runs
+    the writes it held back (updates of facts readers see) in one transaction. `pending`
+    answers for those held-back writes meanwhile. Inactive elsewhere: nothing is staged."""
 
     def __init__(self, active: bool):
         self.active = active
         self.keys: dict[str, set] = defaultdict(set)  # label -> keys of the nodes created under STAGED + label
+        self.pairs: dict[tuple, set] = defaultdict(set)  # relationship key -> (start, end) created under STAGED + type
         self.pending: dict = {}  # (label or relationship key, key) -> the properties held back; None: deleted
 
     def create(self, label: str, keys: Iterable) -> str:
@@ -55,6 +57,18 @@ class Staging:
     def label(self, label: str, key) -> str:
         """The label the node `key` has now."""
         return STAGED + label if key in self.keys.get(label, ()) else label
+
+    def create_between_shown(self, rel_key: tuple, pairs: Iterable) -> tuple:
+        """The (type, start label, end label) to create relationships `pairs` of
+        `rel_key` under, when both their ends are nodes readers see."""
+        self.pairs[rel_key].update(pairs)
+        return (STAGED + rel_key[0], *rel_key[1:])
+
+    def relationship(self, rel_key: tuple, pair: tuple) -> tuple:
+        """The (type, start label, end label) the relationship `pair` of `rel_key` has now."""
+        rel_type, start, end = rel_key
+        staged = pair in self.pairs.get(rel_key, ())
+        return STAGED + rel_type if staged else rel_type, self.label(start, pair[0]), self.label(end, pair[1])
 
 
 class Store(ABC):

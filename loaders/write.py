@@ -26,7 +26,7 @@ from itertools import product
 from graph.claims import claims_of, conflicts, resolve
 from graph.claims import ranks as tier_ranks
 from graph.schema import Schema
-from graph.store import Staging, Store
+from graph.store import Store
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
 STATEMENTS = {
@@ -180,9 +180,9 @@ def _read_rels(store: Store, schema: Schema, rel_key: RelKey, pairs: list[tuple]
             if (props := staging.pending[rel_key, pair]) is not None:
                 old[pair] = props
         else:
-            groups.setdefault(_rel_labels(staging, rel_key, pair), []).append({"start": pair[0], "end": pair[1]})
-    for (start, end), part in groups.items():
-        query = statement("rel_props", **rel_identifiers(schema, rel_key) | {"start": start, "end": end})
+            groups.setdefault(staging.relationship(rel_key, pair), []).append({"start": pair[0], "end": pair[1]})
+    for used, part in groups.items():
+        query = statement("rel_props", **_rel_identifiers(schema, rel_key, used))
         old |= {(row["start"], row["end"]): row["props"] for row in store.read_batches(query, part)}
     return old
 
@@ -201,20 +201,24 @@ def _put_nodes(store: Store, schema: Schema, label: str, name: str, facts: dict)
 
 
 def _put_rels(store: Store, schema: Schema, rel_key: RelKey, name: str, facts: dict) -> None:
-    """As `_put_nodes`, for relationships ((start, end) -> properties; None: deleted)."""
-    groups = {}
+    """As `_put_nodes`, for relationships ((start, end) -> properties; None: deleted). In a
+    chunked unit, those created between nodes readers see get a staged type."""
+    staging, groups = store.staging, {}
     for pair, props in facts.items():
-        groups.setdefault(_rel_labels(store.staging, rel_key, pair), {})[pair] = props
-    for (start, end), part in groups.items():
-        visible = (start, end) == rel_key[1:]
-        if visible and store.staging.active:
-            store.staging.pending.update(((rel_key, pair), props) for pair, props in part.items())
-        store.write_batches(statement(name, **rel_identifiers(schema, rel_key) | {"start": start, "end": end}),
-                            ({"start": s, "end": e, "props": v} for (s, e), v in part.items()), staged=not visible)
+        groups.setdefault(staging.relationship(rel_key, pair), {})[pair] = props
+    for used, part in groups.items():
+        if used == rel_key and staging.active:
+            if name == "create_rels":
+                used = staging.create_between_shown(rel_key, part)
+            else:
+                staging.pending.update(((rel_key, pair), props) for pair, props in part.items())
+        store.write_batches(statement(name, **_rel_identifiers(schema, rel_key, used)),
+                            ({"start": s, "end": e, "props": v} for (s, e), v in part.items()), staged=used != rel_key)
 
 
-def _rel_labels(staging: Staging, rel_key: RelKey, pair: tuple) -> tuple[str, str]:
-    return staging.label(rel_key[1], pair[0]), staging.label(rel_key[2], pair[1])
+def _rel_identifiers(schema: Schema, rel_key: RelKey, used: tuple[str, str, str]) -> dict[str, str]:
+    """The statement identifiers of `rel_key`'s relationships under the type and labels `used`."""
+    return rel_identifiers(schema, rel_key) | dict(zip(("type", "start", "end"), used))
 
 
 @dataclass

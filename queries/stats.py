@@ -8,7 +8,7 @@ from queries import read
 
 # Relationships of nodes that a Neo4j import has staged and not shown yet (graph/store.py,
 # Staging), which readers do not see: counted from each staged label's nodes, a
-# relationship between two staged nodes once.
+# relationship between two staged nodes once. (Staged types are left out by name.)
 STAGED_RELATIONSHIPS = ("MATCH (n:{})-[r]->() RETURN type(r) AS type, count(r) AS count UNION ALL "
                         "MATCH (a)-[r]->(n:{}) WHERE none(l IN labels(a) WHERE l STARTS WITH $prefix) "
                         "RETURN type(r) AS type, count(r) AS count")
@@ -17,7 +17,7 @@ STAGED_RELATIONSHIPS = ("MATCH (n:{})-[r]->() RETURN type(r) AS type, count(r) A
 def graph_counts(store: Store) -> dict:
     staged = []
     nodes = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count", staged)
-    rels = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count")
+    rels = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count", [])
     for label in staged:  # only while an import runs on Neo4j, or after one was killed
         for row in store.read(STAGED_RELATIONSHIPS.format(label, label), {"prefix": STAGED}):
             if rels.get(row["type"]):
@@ -34,7 +34,7 @@ def graph_counts(store: Store) -> dict:
 
 def _counted(store: Store, names_query: str, column: str, count_query: str, staged: list | None = None) -> dict[str, int]:
     """Each name the graph lists, with its count (names no node or relationship uses any
-    more are left out: FalkorDB still lists them); staged labels go to `staged`, quoted."""
+    more are left out: FalkorDB still lists them); staged names go to `staged`, quoted."""
     counts = {}
     for row in read(store, names_query):
         name = row[column]
