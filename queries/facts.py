@@ -7,6 +7,7 @@ supply rate, impact) are ordinary Python over them.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from graph import Store
@@ -106,10 +107,13 @@ def chain_facts(store: Store, chains: list[str] | None = None) -> ChainFacts:
     segments = {row["name"]: Segment(**{**row, "sources": tuple(row["sources"])})
                 for row in read(store, "segments", {"chains": chains, "also": also})}
     names = list(segments)
-    for row in read(store, "producers", {"segments": names}):
+    with ThreadPoolExecutor(1) as pool:  # the two reads side by side
+        projects = pool.submit(read, store, "segment_projects", {"segments": names})
+        producers = read(store, "producers", {"segments": names})
+    for row in producers:
         _roll_up(segments, row["segment"], "producers",
                  Producer(**{**row, "leads": tuple(row["leads"]), "sources": tuple(row["sources"])}))
-    for row in read(store, "segment_projects", {"segments": names}):
+    for row in projects.result():
         _roll_up(segments, row["segment"], "projects",
                  SegmentProject(**{**row, "investors": tuple(row["investors"]), "sources": tuple(row["sources"])}))
     return ChainFacts(None if chains is None else tuple(chains), segments, links)

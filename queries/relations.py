@@ -100,43 +100,57 @@ def _within(store: Store, local: Future[nx.DiGraph], enterprise: str, direction:
         "supplier", "buyer", "buyer_local")
     shown = {enterprise: (True, "", enterprise, [])}  # firm -> its row's (actual, 经由, 路径, 来源)
     frontier, rows = [enterprise], []
-    for hop in range(1, hops + 1):
-        order = {near: i for i, near in enumerate(frontier)}
-        reached: dict[str, list] = {}  # far -> [frontier index, near, products, links, sources, local]
+    ahead = None  # the next hop's firms and their relations, read while the local links are read
+    with ThreadPoolExecutor(1) as pool:
+        for hop in range(1, hops + 1):
+            order = {near: i for i, near in enumerate(frontier)}
+            reached: dict[str, list] = {}  # far -> [frontier index, near, products, links, sources, local]
 
-        def offer(near: str, far: str, products: list, links: list, sources, is_local: bool) -> None:
-            if far in shown:
-                return
-            here = reached.get(far)
-            if here is None or order[near] < here[0]:
-                reached[far] = here = [order[near], near, [], [], [], is_local]
-            elif order[near] > here[0]:
-                return
-            here[2] += products
-            here[3] += links
-            here[4] = merged(here[4], sources)
+            def offer(near: str, far: str, products: list, links: list, sources, is_local: bool) -> None:
+                if far in shown:
+                    return
+                here = reached.get(far)
+                if here is None or order[near] < here[0]:
+                    reached[far] = here = [order[near], near, [], [], [], is_local]
+                elif order[near] > here[0]:
+                    return
+                here[2] += products
+                here[3] += links
+                here[4] = merged(here[4], sources)
 
-        for row in supplies(store, frontier, direction):
-            offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"], row[far_local])
-        network = local.result()
-        for near in (near for near in frontier if near in network):
-            for far in (network.predecessors(near) if upstream else network.successors(near)):
-                edge = network.edges[far, near] if upstream else network.edges[near, far]
-                offer(near, far, [], edge["potential"], edge["sources"], True)
-        frontier = sorted(reached)
-        for far in frontier:
-            _, near, products, links, sources, is_local = reached[far]
-            actual, via, route, cited = shown[near]
-            link = products[0] if products else links[0]
-            if upstream:  # written in the direction goods flow: far → near → … → enterprise
-                steps, route, cited = (link, via), f"{far} → {route}", merged(sources, cited)
-            else:
-                steps, route, cited = (via, link), f"{route} → {far}", merged(cited, sources)
-            shown[far] = row = (actual and bool(products), "；".join(filter(None, steps)), route, cited)
-            rows.append((direction, far, bool(is_local), hop, ACTUAL if row[0] else POTENTIAL, *row[1:]))
-        if not frontier:
-            break
+            for row in _relations(store, frontier, direction, ahead):
+                offer(row[near_end], row[far_end], [row["product"] or NO_PRODUCT], [], row["sources"], row[far_local])
+            if hop < hops:  # a firm reached through SUPPLIES is in the next frontier, whatever the local links add
+                sure = sorted(reached)
+                ahead = set(sure), pool.submit(supplies, store, sure, direction)
+            network = local.result()
+            for near in (near for near in frontier if near in network):
+                for far in (network.predecessors(near) if upstream else network.successors(near)):
+                    edge = network.edges[far, near] if upstream else network.edges[near, far]
+                    offer(near, far, [], edge["potential"], edge["sources"], True)
+            frontier = sorted(reached)
+            for far in frontier:
+                _, near, products, links, sources, is_local = reached[far]
+                actual, via, route, cited = shown[near]
+                link = products[0] if products else links[0]
+                if upstream:  # written in the direction goods flow: far → near → … → enterprise
+                    steps, route, cited = (link, via), f"{far} → {route}", merged(sources, cited)
+                else:
+                    steps, route, cited = (via, link), f"{route} → {far}", merged(cited, sources)
+                shown[far] = row = (actual and bool(products), "；".join(filter(None, steps)), route, cited)
+                rows.append((direction, far, bool(is_local), hop, ACTUAL if row[0] else POTENTIAL, *row[1:]))
+            if not frontier:
+                break
     return rows
+
+
+def _relations(store: Store, frontier: list[str], direction: str, ahead: tuple[set, Future] | None) -> list[dict]:
+    """The SUPPLIES relations at `frontier`: those read ahead, and the other firms'."""
+    if ahead is None:
+        return supplies(store, frontier, direction)
+    read_ahead, rows = ahead
+    rest = [firm for firm in frontier if firm not in read_ahead]
+    return rows.result() + (supplies(store, rest, direction) if rest else [])
 
 
 def impact(store: Store, enterprise: str, rules: GapRules | None = None) -> Result:
