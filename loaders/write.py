@@ -26,7 +26,7 @@ from itertools import product
 from graph.claims import claims_of, conflicts, resolve
 from graph.claims import ranks as tier_ranks
 from graph.schema import Schema
-from graph.store import Store
+from graph.store import Staging, Store
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
 STATEMENTS = {
@@ -159,41 +159,48 @@ def write(store: Store, validation: Validation, schema: Schema, dataset: str, re
 
 def _read_nodes(store: Store, schema: Schema, label: str, keys: list) -> dict:
     """key -> properties of the nodes `keys` the graph holds (or a chunked unit will show)."""
-    staging, old, groups = store.staging, {}, {}
-    for key in keys:
-        if (label, key) in staging.pending:
-            if (props := staging.pending[label, key]) is not None:
-                old[key] = props
-        else:
-            groups.setdefault(staging.label(label, key), []).append(key)
+    old, groups = _held(store.staging, label, keys, lambda key: store.staging.label(label, key))
     for used, part in groups.items():
         query = statement("node_props", **node_identifiers(schema, label) | {"label": used})
-        old |= {row["key"]: row["props"] for row in store.read_batches(query, part)}
+        old |= {row["key"]: row["props"] for row in store.read_batches(query, list(part))}
     return old
 
 
 def _read_rels(store: Store, schema: Schema, rel_key: RelKey, pairs: list[tuple]) -> dict:
     """(start, end) -> properties of the relationships `pairs` the graph holds (or will show)."""
-    staging, old, groups = store.staging, {}, {}
-    for pair in pairs:
-        if (rel_key, pair) in staging.pending:
-            if (props := staging.pending[rel_key, pair]) is not None:
-                old[pair] = props
-        else:
-            groups.setdefault(staging.relationship(rel_key, pair), []).append({"start": pair[0], "end": pair[1]})
+    old, groups = _held(store.staging, rel_key, pairs, lambda pair: store.staging.relationship(rel_key, pair))
     for used, part in groups.items():
         query = statement("rel_props", **_rel_identifiers(schema, rel_key, used))
-        old |= {(row["start"], row["end"]): row["props"] for row in store.read_batches(query, part)}
+        old |= {(row["start"], row["end"]): row["props"]
+                for row in store.read_batches(query, [{"start": s, "end": e} for s, e in part])}
     return old
+
+
+def _held(staging: Staging, kind, keys: list, where) -> tuple[dict, dict]:
+    """Of the facts `keys` of `kind` (a label or a relationship key): the properties a
+    chunked unit's held-back writes give them, and the others grouped by where they are."""
+    held, others = {}, {}
+    for key in keys:
+        if (kind, key) in staging.pending:
+            if (props := staging.pending[kind, key]) is not None:
+                held[key] = props
+        else:
+            others[key] = None
+    return held, _grouped(others, where)
+
+
+def _grouped(facts: dict, where) -> dict[object, dict]:
+    """`facts` (key -> properties) grouped by `where(key)`, in their order."""
+    groups = {}
+    for key, props in facts.items():
+        groups.setdefault(where(key), {})[key] = props
+    return groups
 
 
 def _put_nodes(store: Store, schema: Schema, label: str, name: str, facts: dict) -> None:
     """Run the statement `name` on the nodes `facts` (key -> properties), each under the
     label it has now; what readers see is noted as pending in a chunked unit."""
-    groups = {}
-    for key, props in facts.items():
-        groups.setdefault(store.staging.label(label, key), {})[key] = props
-    for used, part in groups.items():
+    for used, part in _grouped(facts, lambda key: store.staging.label(label, key)).items():
         if used == label and store.staging.active:
             store.staging.pending.update(((label, key), props) for key, props in part.items())
         store.write_batches(statement(name, **node_identifiers(schema, label) | {"label": used}),
@@ -203,10 +210,8 @@ def _put_nodes(store: Store, schema: Schema, label: str, name: str, facts: dict)
 def _put_rels(store: Store, schema: Schema, rel_key: RelKey, name: str, facts: dict) -> None:
     """As `_put_nodes`, for relationships ((start, end) -> properties; None: deleted). In a
     chunked unit, those created between nodes readers see get a staged type."""
-    staging, groups = store.staging, {}
-    for pair, props in facts.items():
-        groups.setdefault(staging.relationship(rel_key, pair), {})[pair] = props
-    for used, part in groups.items():
+    staging = store.staging
+    for used, part in _grouped(facts, lambda pair: staging.relationship(rel_key, pair)).items():
         if used == rel_key and staging.active:
             if name == "create_rels":
                 used = staging.create_between_shown(rel_key, part)
