@@ -17,12 +17,7 @@ STAGED_RELATIONSHIPS = ("MATCH (n:{})-[r]->() RETURN type(r) AS type, count(r) A
 def graph_counts(store: Store) -> dict:
     staged = []
     nodes = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count", staged)
-    rels = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count", [])
-    for label in staged:  # only while an import runs on Neo4j, or after one was killed
-        for row in store.read(STAGED_RELATIONSHIPS.format(label, label), {"prefix": STAGED}):
-            if rels.get(row["type"]):
-                rels[row["type"]] -= row["count"]
-    rels = {name: count for name, count in rels.items() if count}
+    rels = _shown_relationships(store, staged)
     return {
         "engine": store.engine,
         "nodes": nodes,
@@ -43,4 +38,23 @@ def _counted(store: Store, names_query: str, column: str, count_query: str, stag
             staged.append(quoted)
         elif count := int(store.read(count_query.format(quoted))[0]["count"]):
             counts[name] = count
+    return counts
+
+
+def _shown_relationships(store: Store, staged: list[str]) -> dict[str, int]:
+    """Relationships per type, those of staged nodes left out. An import adds staged ones
+    while this counts: they are read before and after the counts, until both agree (they
+    only grow while its chunks commit), so the counts hold exactly the shown ones."""
+    while True:
+        before = _staged_relationships(store, staged)
+        counts = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count", [])
+        if _staged_relationships(store, staged) == before:
+            return {name: count - before.get(name, 0) for name, count in counts.items() if count - before.get(name, 0)}
+
+
+def _staged_relationships(store: Store, staged: list[str]) -> dict[str, int]:
+    counts = {}
+    for label in staged:  # none on FalkorDB
+        for row in store.read(STAGED_RELATIONSHIPS.format(label, label), {"prefix": STAGED}):
+            counts[row["type"]] = counts.get(row["type"], 0) + row["count"]
     return counts

@@ -13,6 +13,7 @@ import pytest
 from stdnum.cn import uscc
 
 from graph.errors import InvalidData
+from graph.store import STAGED
 from loaders.backup import graph_hash
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, InvalidDataset, load
@@ -20,6 +21,7 @@ from loaders.synth import DIRECTORY_COLUMNS, MAPPING, synthesize
 from queries import cypher
 from queries.gaps import gaps
 from queries.settings import load_settings
+from queries.stats import graph_counts
 from queries.targets import score_parameters, target_list
 from tests.conftest import run_cli
 
@@ -135,6 +137,36 @@ def test_import_is_idempotent_and_chunking_does_not_matter(city, tmp_path):
     again = import_directory([made.directory, made.supplies], city, chunk_rows=5000)
     assert graph_hash(city) == once
     assert all(c.created == c.updated == 0 for c in again.counts.values())
+
+
+def test_readers_see_nothing_of_an_import_until_it_ends(city, tmp_path):
+    """Between chunks (Neo4j has committed them, staged), every count, hash and analysis
+    is the one before the import; a second import of relationships between firms already
+    shown is staged too; an import that fails leaves nothing behind."""
+    made = synthesize(tmp_path, 900)
+    seen = []
+
+    def state():
+        return graph_hash(city), graph_counts(city), gaps(city, "新能源和新能源电池").summary
+
+    for path in (made.directory, made.supplies):
+        before = state()
+        import_directory([path], city, chunk_rows=200, progress=lambda rows: seen.append(state() == before))
+        assert state() != before
+    assert len(seen) >= 5 and all(seen), seen
+    before = state()
+
+    def fail(rows):
+        raise RuntimeError("stopped between chunks")
+
+    with pytest.raises(RuntimeError):
+        import_directory([made.directory, made.supplies], city, dataset="另一名录", chunk_rows=200, progress=fail)
+    assert state() == before
+    labels = [row["label"] for row in city.read("CALL db.labels() YIELD label RETURN label")]
+    types = [row["type"] for row in city.read("CALL db.relationshipTypes() YIELD relationshipType AS type RETURN type")]
+    left = [city.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"] for label in labels if label.startswith(STAGED)]
+    left += [city.read(f"MATCH ()-[r:{t}]->() RETURN count(r) AS n")[0]["n"] for t in types if t.startswith(STAGED)]
+    assert not any(left)
 
 
 def test_a_mapping_naming_an_unknown_segment_is_refused(city, tmp_path):
