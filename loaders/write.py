@@ -116,12 +116,10 @@ class StoreNames:
         self.store, self.schema = store, schema
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
-        groups = {}
-        for key in sorted(keys):
-            groups.setdefault(self.store.staging.label(label, key), []).append(key)
+        groups = _grouped(dict.fromkeys(sorted(keys)), lambda key: self.store.staging.label(label, key))
+        key = self.schema.nodes[label].key
         return {row["key"] for used, part in groups.items()
-                for row in self.store.read_batches(statement("existing_keys", label=used, key=self.schema.nodes[label].key),
-                                                   part)}
+                for row in self.store.read_batches(statement("existing_keys", label=used, key=key), list(part))}
 
     def aliases(self) -> dict[str, str]:
         return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
