@@ -11,8 +11,9 @@ written on a second thread while the next one is validated, so the server works 
 Python checks; one chunk at a time, in order.
 
 The whole import is one atomic unit (`store.atomic(chunked=True)`): it is written completely
-or not at all, even when killed, and readers see the graph before it until it ends. Without `skip_bad` one bad row fails it, after every chunk has been
-checked so that all problems are listed; with it, bad rows go to the rejects file with
+or not at all, even when killed, and readers see the graph before it until it ends.
+Without `skip_bad` one bad row fails it, after every chunk has been checked so that all
+problems are listed; with it, bad rows go to the rejects file with
 their reasons and the good ones are written. Writes are MERGE on keys: importing twice
 changes nothing. An enterprise named twice is an error, also across chunks.
 """
@@ -154,10 +155,9 @@ class _Names:
         """Directory rows that name, under another name, an enterprise the graph holds:
         row -> (its name in the graph, what matched), by credit code, then stock code, then
         alias. The row's name becomes an alias, for the rest of the import too."""
-        known = {}
+        known, store = {}, self.graph.store
         for prop, column in IDENTIFIERS:
             values = sorted({r.get(column, "") for r in rows} - {""})
-            store = self.graph.store
             known[column] = {row["key"]: row["name"] for label in store.staging.labels("Enterprise") if values
                              for row in store.read_batches(statement("firms_by", label=label, key=prop), values)}
         found = {}

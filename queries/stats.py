@@ -15,8 +15,7 @@ STAGED_RELATIONSHIPS = ("MATCH (n:{})-[r]->() RETURN type(r) AS type, count(r) A
 
 
 def graph_counts(store: Store) -> dict:
-    staged = []
-    nodes = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count", staged)
+    nodes, staged = _counted(store, "labels", "label", "MATCH (n:{}) RETURN count(n) AS count")
     rels = _shown_relationships(store, staged)
     return {
         "engine": store.engine,
@@ -27,18 +26,18 @@ def graph_counts(store: Store) -> dict:
     }
 
 
-def _counted(store: Store, names_query: str, column: str, count_query: str, staged: list | None = None) -> dict[str, int]:
+def _counted(store: Store, names_query: str, column: str, count_query: str) -> tuple[dict[str, int], list[str]]:
     """Each name the graph lists, with its count (names no node or relationship uses any
-    more are left out: FalkorDB still lists them); staged names go to `staged`, quoted."""
-    counts = {}
+    more are left out: FalkorDB still lists them), and the staged names, quoted, apart."""
+    counts, staged = {}, []
     for row in read(store, names_query):
         name = row[column]
         quoted = "`" + name.replace("`", "``") + "`"  # a name from the graph itself, as an identifier
-        if staged is not None and name.startswith(STAGED):
+        if name.startswith(STAGED):
             staged.append(quoted)
         elif count := int(store.read(count_query.format(quoted))[0]["count"]):
             counts[name] = count
-    return counts
+    return counts, staged
 
 
 def _shown_relationships(store: Store, staged: list[str]) -> dict[str, int]:
@@ -47,7 +46,7 @@ def _shown_relationships(store: Store, staged: list[str]) -> dict[str, int]:
     only grow while its chunks commit), so the counts hold exactly the shown ones."""
     while True:
         before = _staged_relationships(store, staged)
-        counts = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count", [])
+        counts, _ = _counted(store, "relationship_types", "type", "MATCH ()-[r:{}]->() RETURN count(r) AS count")
         if _staged_relationships(store, staged) == before:
             return {name: count - before.get(name, 0) for name, count in counts.items() if count - before.get(name, 0)}
 
