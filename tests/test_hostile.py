@@ -135,6 +135,7 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
         assert NAMES["链主公司"] in tab.inner_text("body")  # the chain's lead firm, in the caption
         tab.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
         for label in ("下载 PNG 图片", "下载 SVG 矢量图"):
+            settled(tab)  # a button clicked while a rerun is drawing the page can lose its download
             with tab.expect_download(timeout=60_000) as caught:
                 tab.get_by_role("button", name=label).click()
             name = caught.value.suggested_filename
