@@ -83,11 +83,10 @@ def _candidates(store: Store, segment: str, rules: TargetRules, top: int | None)
     """enterprise -> what makes it a candidate for `segment` (its product, sources, 示例):
     the producers that rank first, and every candidate tied to the city (see the two queries)."""
     local = len(read(store, "producers", {"segments": [segment]}))
-    locals_ = [row["name"] for row in read(store, "local_enterprises")]
     with ThreadPoolExecutor(2) as pool:  # two reads the server answers side by side
         ranked = pool.submit(read, store, "target_producers",
                              {"limit": top + local if top else ALL, **score_parameters(segment, rules)})
-        linked = pool.submit(read, store, "target_linked", {"segment": segment, "locals": locals_})
+        linked = pool.submit(read, store, "target_linked", {"segment": segment})
         rows = [row for row in ranked.result() if not row["local"]] + linked.result()
     found: dict[str, dict] = {}
     for row in rows:
