@@ -1,6 +1,6 @@
 """Shared fixtures. Every test that talks to the graph runs on both engines: the embedded
 FalkorDB server and a local Neo4j 5 server, each a real server started once per test
-session (one at a time: pytest runs all tests of one engine, then the other's).
+session (per xdist worker), when a test first needs it.
 
 Isolation: on FalkorDB each test gets a graph of its own on the session's server; Neo4j
 Community has one user database, so each test's graph is that database, emptied first
@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,11 +95,22 @@ def engine(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(engine, tmp_path_factory) -> LocalServer:
-    _, srv = own_server(engine, tmp_path_factory.mktemp(f"home_{engine}"))
-    srv.start()
-    yield srv
-    srv.stop()
+def servers() -> Iterator[dict[str, LocalServer]]:
+    """engine -> the session's server of it, started by the first test that needs it and
+    stopped at the end: pytest takes a parametrized session fixture down whenever the
+    engine changes (at every module here), and a Neo4j start takes 10 to 30 s."""
+    started: dict[str, LocalServer] = {}
+    yield started
+    for srv in started.values():
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def server(engine, servers, tmp_path_factory) -> LocalServer:
+    if engine not in servers:
+        _, servers[engine] = own_server(engine, tmp_path_factory.mktemp(f"home_{engine}"))
+        servers[engine].start()
+    return servers[engine]
 
 
 @pytest.fixture
