@@ -24,7 +24,8 @@ from graph.server import LocalServer
 LAUNCHER = PROJECT_DIR / "graph" / "neo4j_launcher" / "target"
 MAIN_CLASS = "chainkg.Neo4jLauncher"
 # The JVM options of Neo4j's own neo4j.conf (less AlwaysPreTouch, which would commit the
-# whole heap at start): without the --add-opens its page cache runs in a slower fallback mode.
+# whole heap at start): without the --add-opens its page cache runs in a fallback mode that
+# Neo4j warns of.
 JVM_OPTIONS = ["-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+UnlockExperimentalVMOptions",
                "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC", "-Djdk.nio.maxCachedBufferSize=1024",
                "-Dio.netty.tryReflectionSetAccessible=true", "--add-opens=java.base/java.nio=ALL-UNNAMED",
