@@ -18,7 +18,6 @@ not part of the product's graph and are not backed up.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from graph import ChainKGError, Schema, Store, load_schema
+from graph import ChainKGError, Schema, Store, clock, load_schema
 from graph.errors import InvalidData
 from loaders.write import count_producers, node_identifiers, rel_identifiers, statement
 
@@ -79,7 +78,7 @@ def backup(store: Store, folder: Path) -> dict:
     snapshot = dump(store)
     (folder / NODES).write_text("".join(line + "\n" for line in snapshot.nodes), encoding="utf-8")
     (folder / RELATIONSHIPS).write_text("".join(line + "\n" for line in snapshot.relationships), encoding="utf-8")
-    manifest = {"format": FORMAT, "version": VERSION, "created": dt.datetime.now().isoformat(timespec="seconds"),
+    manifest = {"format": FORMAT, "version": VERSION, "created": clock.now().isoformat(timespec="seconds"),
                 "engine": store.engine, "nodes": len(snapshot.nodes), "relationships": len(snapshot.relationships),
                 "hash": snapshot.hash}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from extraction.review import extract
-from graph import ChainKGError, Settings, Store, connect, local_server
+from graph import ChainKGError, Settings, Store, clock, connect, local_server
 from loaders.directory import import_directory
 from loaders.load import BUNDLED_DATASET, load
 from loaders.synth import synthesize
@@ -62,7 +62,7 @@ def bench(sizes: list[int], runs: int = 20, engines: list[str] | None = None, se
     benchmark's own: FalkorDB's `bench_N` graphs on the embedded server; on Neo4j a scratch
     server of its own (CHAINKG_HOME/bench/neo4j), never the user's database."""
     settings = settings or Settings.from_env()
-    report = {"cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "engines": {}}
+    report = {"cpus": os.cpu_count(), "started": clock.now().isoformat(timespec="seconds"), "engines": {}}
     for engine in engines or [settings.engine]:
         with _bench_server(settings, engine, keep) as scoped:
             report["engines"][engine] = {"sizes": []}
