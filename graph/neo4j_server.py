@@ -54,6 +54,7 @@ class Neo4jServer(LocalServer):
         offline import tool (`neo4j-admin database import full`), the server stopped for
         it and started again after. Returns the tool's summary."""
         self.stop()
+        self._make_data_dir()  # a home whose server never ran has none yet
         done = subprocess.run(
             [*self._java(), "org.neo4j.cli.AdminTool", "database", "import", "full", "neo4j",
              "--overwrite-destination=true", "--array-delimiter=;", "--multiline-fields=true", *arguments],

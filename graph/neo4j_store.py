@@ -113,10 +113,14 @@ class Neo4jStore(Store):
     def _publish(self, unit: _Chunked) -> None:
         """Show a chunked unit's writes in one transaction: its staged nodes take their labels
         (the transaction holds only label changes for them), its relationships between shown
-        nodes are copied to their own type, then the writes it held back run."""
+        nodes are copied to their own type, then the writes it held back run. A unit that
+        replaces the graph (restore) deletes what readers saw first."""
         with self._session() as session:
             tx = self._guard(session.begin_transaction)
             try:
+                if unit.staging.replacing:
+                    self._guard(lambda: tx.run("MATCH (n) WHERE NOT any(label IN labels(n) WHERE label STARTS WITH $prefix) "
+                                               "DETACH DELETE n", {"prefix": STAGED}).consume())
                 for label in unit.staging.keys:
                     self._guard(lambda: tx.run(f"MATCH (n:{STAGED}{label}) SET n:{label} REMOVE n:{STAGED}{label}").consume())
                 for rel_type, start, end in unit.staging.pairs:  # copied: deleting them here would

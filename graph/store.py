@@ -42,6 +42,7 @@ class Staging:
         self.keys: dict[str, set] = defaultdict(set)  # label -> keys of the nodes created under STAGED + label
         self.pairs: dict[tuple, set] = defaultdict(set)  # relationship key -> (start, end) created under STAGED + type
         self.pending: dict = {}  # (label or relationship key, key) -> the properties held back; None: deleted
+        self.replacing = False  # the unit replaces the whole graph: what readers see goes as its facts are shown
 
     def create(self, label: str, keys: Iterable) -> str:
         """The label to create the nodes `keys` under."""

@@ -70,9 +70,10 @@ STATEMENTS = {
                         "SET s.outside_producers = outside, "
                         "s.local_producers = CASE WHEN size(locals) > 0 THEN locals END"),
     # whole-graph backup and restore (loaders/backup.py)
-    "all_nodes": "MATCH (n:{label}) RETURN properties(n) AS props",
-    "all_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) "
-                 "RETURN a.{start_key} AS start, b.{end_key} AS end, properties(r) AS props"),
+    "all_keys": "MATCH (n:{label}) RETURN n.{key} AS key",
+    "rel_starts": "MATCH (a:{start})-[:{type}]->(:{end}) RETURN DISTINCT a.{start_key} AS key",
+    "rels_from": ("UNWIND $rows AS k MATCH (a:{start} {{{start_key}: k}})-[r:{type}]->(b:{end}) "
+                  "RETURN k AS start, b.{end_key} AS end, properties(r) AS props"),
     "delete_all": "MATCH (n) DETACH DELETE n",
     "aliases": (f"MATCH (n:{ALIASED_LABEL}) WHERE n.{ALIASES} IS NOT NULL "
                 f"UNWIND n.{ALIASES} AS alias RETURN alias, n.name AS name"),
@@ -355,6 +356,8 @@ def _stale_relationships(store: Store, schema: Schema, dataset: str, stated: Sta
                 continue
             side, label = restating.get(rel_key, (0, start))
             restated = stated.nodes.get(label, set())
+            if not everything and not restated:  # none of its nodes stated again: none can be stale
+                continue
             pairs = stated.relationships.get(rel_key, set())
             query = statement("dataset_rels", **rel_identifiers(schema, rel_key))
             if gone := {(row["start"], row["end"]): row["props"] for row in store.read(query, {"dataset": dataset})

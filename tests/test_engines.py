@@ -69,14 +69,20 @@ def test_backup_on_one_engine_restores_on_the_other(servers, source, target, tmp
 
 
 def test_neo4j_admin_import_of_the_export(servers, tmp_path):
-    """The offline path for very large graphs: export on FalkorDB, Neo4j's import tool."""
+    """The offline path for very large graphs: export on FalkorDB, Neo4j's import tool, into
+    a local Neo4j that has never run (how a bureau moves to it)."""
     reference = _hash(servers["falkordb"])
     run_cli("export-neo4j", "--out", str(tmp_path / "导出"), env=servers["falkordb"], check=True)
-    done = run_cli("db", "import", str(tmp_path / "导出"), "--yes", env=servers["neo4j"], check=True)
-    assert "IMPORT DONE" in done.stdout and reference in done.stdout
-    assert _hash(servers["neo4j"]) == reference
-    again = json.loads(run_cli("load", "--json", env=servers["neo4j"], check=True).stdout)
-    assert not any(c["created"] or c["updated"] for c in again["nodes"].values())  # the same facts, typed alike
+    settings, server = own_server("neo4j", tmp_path / "新")
+    env = settings_env(settings)
+    try:
+        done = run_cli("db", "import", str(tmp_path / "导出"), "--yes", env=env, check=True)
+        assert "IMPORT DONE" in done.stdout and reference in done.stdout
+        assert _hash(env) == reference
+        again = json.loads(run_cli("load", "--json", env=env, check=True).stdout)
+        assert not any(c["created"] or c["updated"] for c in again["nodes"].values())  # the same facts, typed alike
+    finally:
+        server.stop()
 
 
 def test_db_import_refuses_the_embedded_engine_and_other_folders(servers, tmp_path):

@@ -1,4 +1,4 @@
-"""Faults, on both engines: loads killed at random moments (the loader or the server, kill -9),
+"""Faults, on both engines: loads and restores killed at random moments (the loader or the server, kill -9),
 backup / wipe / restore, all judged by the graph's canonical hash; the app when the
 server dies."""
 
@@ -19,7 +19,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graph import connect
+from graph import connect, load_schema
+from loaders import backup as backup_module
+from loaders.backup import backup, graph_hash, node_lines, relationship_lines
 from loaders.load import BUNDLED_DATASET, load
 from tests.conftest import (CHAINKG, PROJECT_DIR, fresh_graph, only_falkordb, own_server, run_cli, settings_env,
                             use_env)
@@ -109,6 +111,57 @@ def test_backup_wipe_restore_keeps_the_hash(cli_env, settings, reference, tmp_pa
     assert _hash(cli_env) == EMPTY_HASH
     run_cli("restore", str(out), "--yes", env=cli_env, check=True)
     assert _hash(cli_env) == reference
+
+
+def test_restore_killed_at_random_moments(cli_env, settings, tmp_path):
+    """kill -9 of `chainkg restore` (on Neo4j a staged one) while it writes: the graph stays
+    as it was; the next restore discards what the killed one left and finishes."""
+    run_cli("load", env=cli_env, check=True)
+    run_cli("synth", "--enterprises", "10000", "--out", str(tmp_path), env=cli_env, check=True)
+    run_cli("import-directory", str(tmp_path / "企业名录.csv"), str(tmp_path / "配套关系.csv"), env=cli_env, check=True)
+    out = tmp_path / "备份"
+    run_cli("backup", "--out", str(out), env=cli_env, check=True)
+    reference = _hash(cli_env)
+
+    def change() -> str:  # the graph a restore replaces
+        with connect(settings) as store:
+            store.write("MATCH (n:Policy) DETACH DELETE n")
+        return _hash(cli_env)
+
+    before = change()
+    took = []
+    for _ in range(2):  # the first is slower on Neo4j: its statements are new to the server
+        started = time.monotonic()
+        run_cli("restore", str(out), "--yes", env=cli_env, check=True)
+        took.append(time.monotonic() - started)  # its checks of the files come first, the writes after
+        assert _hash(cli_env) == reference and change() == before
+    seed = int(os.environ.get("CHAINKG_FAULT_SEED", time.time()))
+    chance = random.Random(seed)
+    for attempt in range(2):
+        restorer = subprocess.Popen([CHAINKG, "restore", str(out), "--yes"], env=cli_env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(chance.uniform(0.3, 0.8) * min(took))
+        assert restorer.poll() is None, "the restore ended before the kill"
+        restorer.send_signal(signal.SIGKILL)
+        restorer.wait(timeout=60)
+        assert _hash(cli_env) == before, f"seed {seed}, attempt {attempt}"
+    run_cli("restore", str(out), "--yes", env=cli_env, check=True)
+    assert _hash(cli_env) == reference
+
+
+def test_backup_lines_do_not_depend_on_the_page_size(store, monkeypatch, tmp_path):
+    """Backups and hashes read the graph a page of keys at a time (a million firms would
+    not fit in memory at once); pages of 3 give the same bytes as one page of everything."""
+    load([BUNDLED_DATASET], store)
+    schema = load_schema()
+    whole = [list(node_lines(store, schema)), list(relationship_lines(store, schema))]
+    monkeypatch.setattr(backup_module, "PAGE", 3)
+    assert [list(node_lines(store, schema)), list(relationship_lines(store, schema))] == whole
+    assert len(whole[0]) > 200 and len(whole[1]) > 400
+    out = tmp_path / "备份"
+    assert backup(store, out)["hash"] == graph_hash(store)
+    assert [(out / name).read_text(encoding="utf-8").splitlines() for name in ("nodes.jsonl", "relationships.jsonl")] \
+        == whole
 
 
 def test_a_damaged_backup_is_refused_and_changes_nothing(cli_env, settings, reference, tmp_path):
