@@ -114,14 +114,22 @@ class LocalServer:
         if pid is None:
             self._pid_file.unlink(missing_ok=True)
             return f"{self.name}未运行 / {self.name_en} is not running"
-        self._shutdown(pid)
+        if self._answers():
+            self._shutdown(pid)
+            done = f"{self.name}已停止 / {self.name_en} stopped (pid {pid})"
+        else:
+            # Alive but deaf (hung, e.g. the embedded engine after a copy beside a fork): it
+            # cannot shut down in order, and every write it acknowledged is already on disk.
+            os.kill(pid, signal.SIGKILL)
+            done = (f"{self.name}无响应，已强制停止（已确认的写入都在磁盘上）/ {self.name_en} did not answer "
+                    f"and was killed (pid {pid}); every write it acknowledged is on disk")
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while _alive(pid):
             if time.monotonic() > deadline:
                 raise StoreUnavailable(f"{self.name}进程 {pid} 未能停止 / {self.name_en} process {pid} did not stop")
             time.sleep(0.05)
         self._pid_file.unlink(missing_ok=True)
-        return f"{self.name}已停止 / {self.name_en} stopped (pid {pid})"
+        return done
 
     def ensure_running(self) -> list[str]:
         """Start the server if it is down (after a crash or a reboot); say so."""

@@ -86,6 +86,23 @@ def test_killed_server_is_restarted_by_next_command(own):
     assert json.loads(done.stdout) == [{"id": "kept"}]  # the append-only file kept it
 
 
+def test_a_server_that_stopped_answering_is_killed_by_db_stop(own):
+    """A hung server (stopped here with SIGSTOP; the embedded engine hangs so after a
+    GRAPH.COPY beside another fork) ignores a polite stop: `db stop` kills it, and the next
+    command starts it again with every acknowledged write."""
+    settings, env, server = own
+    server.start()
+    with connect(settings) as store:
+        store.write("CREATE (:Chain {id: 'kept'})")
+    pid = _pid(server)
+    os.kill(pid, signal.SIGSTOP)
+    stop = run_cli("db", "stop", env=env)
+    assert stop.returncode == 0 and f"did not answer and was killed (pid {pid})" in stop.stdout
+    assert not server.status().running and "Traceback" not in stop.stderr
+    done = run_cli("cypher", "MATCH (c:Chain) RETURN c.id AS id", "--json", env=env, check=True)
+    assert json.loads(done.stdout) == [{"id": "kept"}]
+
+
 def test_stale_pid_file_is_cleared(own):
     _, env, server = own
     server.data_dir.mkdir(parents=True)
