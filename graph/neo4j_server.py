@@ -94,7 +94,9 @@ class Neo4jServer(LocalServer):
         except (OSError, ValueError):
             return False
         try:
-            with GraphDatabase.driver(self.uri, auth=("neo4j", self.password()), connection_timeout=2) as driver:
+            # the acquisition bounds the handshake too: a hung server accepts connections
+            with GraphDatabase.driver(self.uri, auth=("neo4j", self.password()), connection_timeout=2,
+                                      connection_acquisition_timeout=10) as driver:
                 driver.verify_connectivity()
             return True
         except (DriverError, Neo4jError, OSError):
