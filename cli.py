@@ -179,7 +179,7 @@ def db_start(engine: str | None) -> None:
 @ENGINE
 @_fail_cleanly
 def db_stop(engine: str | None) -> None:
-    """Stop the server; the data stays under CHAINKG_HOME."""
+    """Stop the server; the data stays under CHAINKG_HOME. One that no longer answers is killed."""
     click.echo(_own_server(_settings(engine)).stop())
 
 
