@@ -34,12 +34,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
-neo4j: $(NEO4J_DIR)/target/.built
+neo4j: $(NEO4J_DIR)/target/.built $(NEO4J_DIR)/target/neo4j-classes.jsa
 
 $(NEO4J_DIR)/target/.built: $(NEO4J_DIR)/pom.xml $(wildcard $(NEO4J_DIR)/src/main/java/chainkg/*.java)
 	command -v mvn >/dev/null && command -v javac >/dev/null || scripts/system-deps.sh $(NEO4J_DEBS)
 	cd $(NEO4J_DIR) && mvn -q -B package || { echo "无法构建 Neo4j：请检查能否访问 Maven Central，再执行 make neo4j / cannot build Neo4j: check that Maven Central is reachable, then run make neo4j" >&2; exit 1; }
 	touch $@
+
+# Class data sharing: the classes of a trained start, mapped by every later start.
+$(NEO4J_DIR)/target/neo4j-classes.jsa: $(NEO4J_DIR)/target/.built | install
+	scripts/neo4j-classes.sh $@
 
 test-deps: $(VENV)/.test-installed $(LINT_DIR)/node_modules/.installed
 	scripts/system-deps.sh $(TEST_DEBS)

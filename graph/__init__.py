@@ -21,7 +21,7 @@ def local_server(settings: Settings) -> LocalServer | None:
         from graph.neo4j_server import Neo4jServer
 
         return Neo4jServer(settings.neo4j_dir, settings.neo4j_port, settings.neo4j_heap, settings.neo4j_page_cache,
-                           settings.neo4j_browser_port)
+                           settings.neo4j_browser_port, settings.neo4j_jvm_options)
     return None
 
 

@@ -36,6 +36,7 @@ class Settings:
     neo4j_heap: str = "8g"
     neo4j_page_cache: str = "2g"
     neo4j_browser_port: int = 0  # 0: Neo4j Browser not served
+    neo4j_jvm_options: str = ""  # more options for the local Neo4j's JVM, shell-quoted
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -58,6 +59,7 @@ class Settings:
             neo4j_heap=env.get("CHAINKG_NEO4J_HEAP") or "8g",
             neo4j_page_cache=env.get("CHAINKG_NEO4J_PAGECACHE") or "2g",
             neo4j_browser_port=int(env.get("CHAINKG_NEO4J_BROWSER_PORT") or 0),
+            neo4j_jvm_options=env.get("CHAINKG_NEO4J_JVM_OPTIONS") or "",
         )
 
     def environment(self, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -70,7 +72,8 @@ class Settings:
         return env | {"CHAINKG_ENGINE": self.engine, "CHAINKG_HOME": str(self.home),
                       "CHAINKG_GRAPH_PORT": str(self.graph_port), "CHAINKG_GRAPH": self.graph_name,
                       "CHAINKG_NEO4J_PORT": str(self.neo4j_port), "CHAINKG_NEO4J_HEAP": self.neo4j_heap,
-                      "CHAINKG_NEO4J_PAGECACHE": self.neo4j_page_cache}
+                      "CHAINKG_NEO4J_PAGECACHE": self.neo4j_page_cache,
+                      "CHAINKG_NEO4J_JVM_OPTIONS": self.neo4j_jvm_options}
 
     @property
     def embedded(self) -> bool:

@@ -159,3 +159,15 @@ def test_neo4j_browser_is_served_beside_it(own):
         assert page.status == 200 and b"<title>Neo4j Browser</title>" in page.read()
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(f"http://127.0.0.1:{server.browser_port}/../../etc/passwd", timeout=10)
+
+
+@pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
+def test_neo4j_maps_the_class_archive_and_takes_jvm_options(own):
+    from graph.neo4j_server import CLASS_ARCHIVE
+
+    _, env, server = own
+    run_cli("db", "start", env=env | {"CHAINKG_NEO4J_JVM_OPTIONS": "-Dchainkg.probe='a b'"}, check=True)
+    pid = _pid(server)
+    assert "-Dchainkg.probe=a b" in open(f"/proc/{pid}/cmdline").read().split("\0")
+    # `make neo4j` recorded it; a JVM that refused it (other jars, other Java) would not map it
+    assert str(CLASS_ARCHIVE) in open(f"/proc/{pid}/maps").read()
