@@ -151,6 +151,23 @@ def test_a_wrong_neo4j_password_is_one_clear_line(own):
 
 
 @pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
+def test_the_password_file_is_the_truth_at_every_start(own):
+    _, env, server = own
+    server.start()
+    old = server.password()
+    server.stop()
+    (server.data_dir / "password").write_text("a-new-password-from-the-admin")
+    server.start()  # a start with an unchanged password skips setting it: this one must not
+    for password, works in ((old, False), ("a-new-password-from-the-admin", True)):
+        with GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver:
+            if works:
+                driver.verify_connectivity()
+            else:
+                with pytest.raises(AuthError):
+                    driver.verify_connectivity()
+
+
+@pytest.mark.parametrize("engine", ["neo4j"], indirect=True)
 def test_neo4j_browser_is_served_beside_it(own):
     _, _, server = own
     server.browser_port = free_port()

@@ -19,14 +19,19 @@ import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
-import org.neo4j.graphdb.QueryExecutionException;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.server.security.FormatException;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
 
 /**
  * Runs a Neo4j 5 Community DBMS with its Bolt connector on 127.0.0.1 only.
  *
  * Arguments: HOME PORT PAGECACHE_BYTES PASSWORD_FILE [BROWSER_PORT]. The password is read
- * from a file (never the command line, which every local user can see) and set through the
- * system database on every start, so the file is always the truth. With BROWSER_PORT,
+ * from a file (never the command line, which every local user can see) and, at every start
+ * where the system database holds another, set there: the file is always the truth. With BROWSER_PORT,
  * Neo4j Browser's static files (from the neo4j-browser jar) are served on 127.0.0.1 too:
  * an embedded DBMS has no HTTP server of its own. The file HOME/ready holds this
  * process's pid once the server answers with that password: polling before would count
@@ -70,13 +75,9 @@ public final class Neo4jLauncher {
             }
             dbms.shutdown();
         }, "chainkg-neo4j-shutdown"));
-        try {
+        if (!passwordIsSet(dbms, password)) {
             dbms.database("system").executeTransactionally(
                     "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
-        } catch (QueryExecutionException e) {
-            if (!e.getMessage().contains("cannot be the same")) {  // already this password: nothing to do
-                throw e;
-            }
         }
         Files.writeString(ready, pid);
         if (browserPort > 0) {
@@ -87,6 +88,23 @@ public final class Neo4jLauncher {
         System.out.println("chainkg-neo4j ready on 127.0.0.1:" + port);
         System.out.flush();
         Thread.currentThread().join();  // until SIGTERM runs the shutdown hook
+    }
+
+    /**
+     * Whether user neo4j already has PASSWORD and need not change it. Read from the system
+     * database's user node with the core API: the Cypher command that sets a password costs
+     * seconds in a JVM that has not compiled Cypher yet. A node this reading does not
+     * understand (another Neo4j version) counts as not set: the command then sets it.
+     */
+    private static boolean passwordIsSet(DatabaseManagementService dbms, String password) {
+        try (Transaction tx = dbms.database("system").beginTx()) {
+            Node user = tx.findNode(Label.label("User"), "name", "neo4j");
+            return user != null && Boolean.FALSE.equals(user.getProperty("passwordChangeRequired", null))
+                    && SystemGraphCredential.deserialize((String) user.getProperty("credentials"), new SecureHasher())
+                            .matchesPassword(password.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException | FormatException e) {
+            return false;
+        }
     }
 
     /** A file of Neo4j Browser from the classpath (browser/...); index.html for "/". */
