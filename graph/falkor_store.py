@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import os
 import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import redis
 from falkordb import FalkorDB
@@ -21,7 +23,9 @@ from graph.store import Rows, Store, plain
 
 FORK_LOCK = "chainkg:fork"
 FORK_WAIT_S = 600
-FORK_LOCK_TTL_S = 30  # a killed holder blocks others this long; the check for children is the guard
+FORK_LOCK_TTL_S = 30  # a holder killed in another pid namespace blocks others this long
+# The fork lock is let go of by its holder only (or for a holder that died holding it).
+RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 JOURNAL_MIN_BYTES = 64 << 20
 # kinds of values in a compact reply; null, text and integers arrive as Python values
 AS_IS = frozenset(t.value for t in (Kind.VALUE_NULL, Kind.VALUE_STRING, Kind.VALUE_INTEGER))
@@ -95,15 +99,19 @@ class FalkorStore(Store):
     def _forking(self) -> Iterator[None]:
         """One fork at a time: GRAPH.COPY beside another child process (journal rewrite,
         snapshot) hangs the server. A lock key held across processes, then no child left."""
-        token, deadline = secrets.token_hex(8), time.monotonic() + FORK_WAIT_S
+        token, deadline = lock_token(), time.monotonic() + FORK_WAIT_S
         while not self._command("SET", FORK_LOCK, token, "NX", "PX", FORK_LOCK_TTL_S * 1000):
+            held = self._command("GET", FORK_LOCK)
+            held = held.decode() if isinstance(held, bytes) else held
+            if held and holder_died(held):  # a writer killed while it held the lock
+                self._command("EVAL", RELEASE, 1, FORK_LOCK, held)
+                continue
             self._wait(deadline)
         try:
             self._wait_for_children(deadline)
             yield
         finally:
-            if self._command("GET", FORK_LOCK) in (token, token.encode()):
-                self._command("DEL", FORK_LOCK)
+            self._command("EVAL", RELEASE, 1, FORK_LOCK, token)
 
     def _compact_journal(self) -> None:
         """Rewrite the append-only journal once it has doubled (what Redis would do by
@@ -239,6 +247,31 @@ def _literal(value) -> str:
         if isinstance(value, plain_type):
             return _literal(plain_type(value))
     raise QueryError(f"不支持的参数类型 / unsupported parameter type: {kind.__name__}")
+
+
+def lock_token() -> str:
+    """This process as the holder of a lock: its pid namespace, pid and start time (a pid
+    used again later is another process), and a random part."""
+    return f"{os.readlink('/proc/self/ns/pid')}|{os.getpid()}|{_started(os.getpid())}|{secrets.token_hex(8)}"
+
+
+def holder_died(token: str) -> bool:
+    """Whether the process that `lock_token()` named has ended. Only a process in this
+    pid namespace can be looked up; any other counts as alive (its lock expires)."""
+    try:
+        namespace, pid, started, _ = token.split("|")
+    except ValueError:
+        return False
+    return namespace == os.readlink("/proc/self/ns/pid") and _started(int(pid)) != started
+
+
+def _started(pid: int) -> str | None:
+    """A process's start time in clock ticks since boot; None once it has ended (a zombie too)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    return None if fields[0] == "Z" else fields[19]
 
 
 def _unavailable(address: str, cause: Exception) -> StoreUnavailable:

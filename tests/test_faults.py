@@ -13,6 +13,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -21,6 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graph import connect, load_schema
+from graph.falkor_store import FORK_LOCK, holder_died, lock_token
 from loaders import backup as backup_module
 from loaders.backup import NODES, RELATIONSHIPS, backup, graph_hash, node_lines, relationship_lines
 from loaders.load import BUNDLED_DATASET, load
@@ -278,6 +280,34 @@ def test_a_load_waits_for_the_servers_journal_rewrite(engine, tmp_path, referenc
         assert _hash(settings_env(settings)) == reference
     finally:
         server.stop()
+
+
+HOLD_THE_FORK_LOCK = """
+import time
+from graph import connect
+with connect() as store, store._forking():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+@only_falkordb
+def test_a_writer_killed_holding_the_fork_lock_does_not_hold_up_the_next(cli_env, settings):
+    """The lock that keeps forks apart outlives a writer killed while holding it (it
+    expires after 30 s): the next writer sees that its holder has died and takes it."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FORK_LOCK],
+                              env=cli_env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    with connect(settings) as store:
+        expires_in = store._command("PTTL", FORK_LOCK) / 1000
+        assert expires_in > 20  # without the takeover, the next writer would wait this long
+        asked = time.monotonic()
+        with store._forking():
+            assert time.monotonic() - asked < expires_in / 2
+        assert store._command("EXISTS", FORK_LOCK) == 0
+    assert holder_died(lock_token()) is False
 
 
 def _counts(env) -> dict:
