@@ -184,7 +184,6 @@ class LocalServer:
             f"{START_TIMEOUT_S} 秒内未就绪 / not ready within {START_TIMEOUT_S} s")
         raise StoreUnavailable(f"{self.name}启动失败 / {self.name_en} failed to start: {why}")
 
-
     def _log_tail(self) -> str:
         if not self.log_file.exists():
             return ""
