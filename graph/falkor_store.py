@@ -260,9 +260,10 @@ def holder_died(token: str) -> bool:
     pid namespace can be looked up; any other counts as alive (its lock expires)."""
     try:
         namespace, pid, started, _ = token.split("|")
+        pid = int(pid)
     except ValueError:
         return False
-    return namespace == os.readlink("/proc/self/ns/pid") and _started(int(pid)) != started
+    return namespace == os.readlink("/proc/self/ns/pid") and _started(pid) != started
 
 
 def _started(pid: int) -> str | None:
