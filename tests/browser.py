@@ -73,6 +73,25 @@ def settled(page) -> None:
     page.wait_for_selector("[data-test-script-state='notRunning']", state="attached", timeout=60_000)
 
 
+def download(page, button: str):
+    """The file a click on the download button named `button` gives, clicked once the page's
+    script has finished, its pictures are loaded and the button has stopped moving: a layout
+    shift between mouse down and up turns the click into one on the button's container,
+    and no file comes (seen on a busy machine as the full-screen picture above it opened)."""
+    settled(page)
+    page.wait_for_function("[...document.images].every(image => image.complete)", timeout=30_000)
+    target = page.get_by_role("button", name=button)
+    boxes = []
+    for _ in range(200):  # 30 s at most
+        boxes.append(target.bounding_box())
+        if boxes[-3:] == [boxes[-1]] * 3:
+            break
+        page.wait_for_timeout(150)
+    with page.expect_download(timeout=60_000) as caught:
+        target.click()
+    return caught.value
+
+
 def open_map(page, chain: str, attach: bool) -> dict:
     """The chain map page of `chain`, with its enterprises and projects when `attach`; once
     drawn, its geometry (GEOMETRY)."""

@@ -19,7 +19,7 @@ from graph import clock, connect
 from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
-from tests.browser import GEOMETRY, MAP_COLOURS, choose, new_tab, open_map, open_page, serving, settled
+from tests.browser import GEOMETRY, MAP_COLOURS, choose, download, new_tab, open_map, open_page, serving, settled
 from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
@@ -330,11 +330,10 @@ def test_the_map_downloads_as_png_and_svg(page, tmp_path):
     open_page(page, f"chain_map?chain={BATTERY}")
     page.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
     for label, suffix in (("下载 PNG 图片", "png"), ("下载 SVG 矢量图", "svg")):
-        with page.expect_download(timeout=60_000) as caught:
-            page.get_by_role("button", name=label).click()
-        assert caught.value.suggested_filename.startswith(f"{BATTERY}产业链图谱_")
-        path = tmp_path / caught.value.suggested_filename
-        caught.value.save_as(path)
+        got = download(page, label)
+        assert got.suggested_filename.startswith(f"{BATTERY}产业链图谱_")
+        path = tmp_path / got.suggested_filename
+        got.save_as(path)
         assert path.suffix == f".{suffix}"
     svg = path.read_text(encoding="utf-8")
     assert "隔膜" in svg and "WenQuanYi Micro Hei" in svg
@@ -366,13 +365,10 @@ def test_weights_rerank_and_the_list_downloads(page, tmp_path):
     listed.focus()
     page.keyboard.press("Home")
     page.get_by_text("排名第一：中材科技（66.7 分，信息完整度 67%），与另外 3 家并列").wait_for(timeout=30_000)
-    settled(page)  # the caption comes before the button in the same run: click the new button
-    with page.expect_download() as caught:
-        page.get_by_role("button", name="导出招商目标清单（Excel）").click()
-    download = caught.value
-    assert download.suggested_filename.startswith("隔膜招商目标企业清单_")
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    got = download(page, "导出招商目标清单（Excel）")  # once settled: the caption comes before the button
+    assert got.suggested_filename.startswith("隔膜招商目标企业清单_")
+    path = tmp_path / got.suggested_filename
+    got.save_as(path)
     book = openpyxl.load_workbook(path)
     rows = list(book["招商目标"].iter_rows(values_only=True))
     assert rows[1][2] == "中材科技" and "上市：0" in dict(book["说明"].iter_rows(values_only=True))["权重"]
@@ -400,11 +396,10 @@ def test_meeting_pack_pdf_from_the_page(page, tmp_path):
 
     open_page(page, f"pack?chain={BATTERY}")
     page.get_by_role("button", name="生成一链一档").click()
-    with page.expect_download(timeout=60_000) as caught:
-        page.get_by_role("button", name="下载 PDF").click()
+    got = download(page, "下载 PDF")
     path = tmp_path / "pack.pdf"
-    caught.value.save_as(path)
-    assert caught.value.suggested_filename.startswith(f"{BATTERY}一链一档_")
+    got.save_as(path)
+    assert got.suggested_filename.startswith(f"{BATTERY}一链一档_")
     pdf = pypdfium2.PdfDocument(path)
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "")
     assert 1 <= len(pdf) <= 6 and BATTERY in text
@@ -453,8 +448,7 @@ def test_an_analyst_export_from_the_page_is_audited(page, secured):
     _sign_in(page, "招商分析", "analyst")
     page.get_by_role("link", name="缺链补链 / 招商目标").click()
     choose(page, "环节", "隔膜")
-    with page.expect_download():
-        page.get_by_role("button", name="导出招商目标清单（Excel）").click()
+    download(page, "导出招商目标清单（Excel）")
     page.wait_for_timeout(500)
     logged = [json.loads(line) for line in Path(env["CHAINKG_AUDIT_LOG"]).read_text(encoding="utf-8").splitlines()]
     [export] = [e for e in logged if e["action"] == "导出"]

@@ -20,7 +20,7 @@ from queries.chain_map import chain_map
 from queries.layout import chain_layout
 from rendering.chain_map import to_png, to_svg
 from rendering.safe import FORMULA_START
-from tests.browser import choose, new_tab, open_map, open_page, serving, settled
+from tests.browser import choose, download, new_tab, open_map, open_page, serving, settled
 from tests.conftest import fresh_graph, run_cli, settings_env
 from tests.hostile import EVIL, NAMES, hostile_city
 
@@ -135,10 +135,7 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
         assert NAMES["链主公司"] in tab.inner_text("body")  # the chain's lead firm, in the caption
         tab.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()
         for label in ("下载 PNG 图片", "下载 SVG 矢量图"):
-            settled(tab)  # a button clicked while a rerun is drawing the page can lose its download
-            with tab.expect_download(timeout=60_000) as caught:
-                tab.get_by_role("button", name=label).click()
-            name = caught.value.suggested_filename
+            name = download(tab, label).suggested_filename
             assert "/" not in name and "<" not in name and name.endswith(("png", "svg")), name
 
         open_page(tab, "gaps")
@@ -146,9 +143,8 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
         settled(tab)
         tab.get_by_text("排名第一").wait_for(timeout=30_000)
         assert f"排名第一：{NAMES['隔膜小']}（" in tab.inner_text("body")  # the list itself is drawn on a canvas
-        with tab.expect_download(timeout=60_000) as caught:
-            tab.get_by_role("button", name="导出招商目标清单（Excel）").click()
-        assert "<" not in caught.value.suggested_filename and "{" in caught.value.suggested_filename
+        name = download(tab, "导出招商目标清单（Excel）").suggested_filename
+        assert "<" not in name and "{" in name, name
 
         for path, shown in (("relations", NAMES["矿石"]), ("enterprises", NAMES["链主公司"])):
             open_page(tab, path)
@@ -168,10 +164,8 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
             if path == "projects":
                 _sweep(tab)  # the chart's axis tooltip names the chains
             if path == "audit":
-                with tab.expect_download(timeout=60_000) as caught:
-                    tab.get_by_role("button", name="导出审计日志（CSV）").click()
                 audit_csv = tmp_path / "audit.csv"
-                caught.value.save_as(audit_csv)
+                download(tab, "导出审计日志（CSV）").save_as(audit_csv)
                 assert SEPARATOR in audit_csv.read_text(encoding="utf-8-sig")  # the export above, as written
         context.close()
     assert dialogs == [] and tab.outside == []
