@@ -38,7 +38,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # CI machines) Python would compile every module of ours at each start, 0.3 s more for
 # each `chainkg` command, app server and test worker. Only what changed is rewritten.
 bytecode: install
-	$(BIN)/python -m compileall -q cli.py app.py graph loaders queries extraction rendering ui
+	$(BIN)/python -m compileall -q -x '/(\.venv|node_modules)/' .
 
 neo4j: $(NEO4J_DIR)/target/.built $(NEO4J_DIR)/target/neo4j-classes.jsa
 
