@@ -85,13 +85,52 @@ def fresh_graph(server: LocalServer, name: str) -> Settings:
     return settings
 
 
-# For the few tests of one engine's own behaviour (e.g. FalkorDB's parameter header).
+# For the few tests that run on one engine, each saying why: one engine's own behaviour (e.g.
+# FalkorDB's parameter header), or what tests/test_engines.py proves the same on both.
 only_falkordb = pytest.mark.parametrize("engine", ["falkordb"], indirect=True)
 
 
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request) -> str:
     return request.param
+
+
+def pytest_itemcollected(item) -> None:
+    """Each graph test's reports carry its engine, for the summary below."""
+    engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
+    if engine:
+        item.user_properties.append(("engine", engine))
+
+
+# Outcomes from best to worst: a test's outcome on an engine is the worst of its phases'.
+OUTCOMES = ("passed", "skipped", "xfailed", "xpassed", "failed", "error")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Every graph test, with its outcome on each engine: the suite's proof that each one
+    ran on both (the progress line shows dots only)."""
+    runs: dict[str, dict[str, str]] = {}
+    for outcome, reports in terminalreporter.stats.items():
+        for report in reports:
+            engine = dict(getattr(report, "user_properties", ())).get("engine")
+            if engine is None or outcome not in OUTCOMES:
+                continue
+            params = report.nodeid.partition("[")[2].rstrip("]").split("-")
+            rest = "-".join(p for p in params if p != engine)
+            test = report.nodeid.partition("[")[0] + (f"[{rest}]" if rest else "")
+            seen = runs.setdefault(test, {})
+            seen[engine] = max(seen.get(engine, outcome), outcome, key=OUTCOMES.index)
+    if not runs:
+        return
+    terminalreporter.section("图测试在各引擎上的结果 / graph tests on each engine")
+    for test in sorted(runs):
+        cells = "  ".join(f"{engine} {runs[test].get(engine, '-'):7}" for engine in ENGINES)
+        terminalreporter.write_line(f"{cells}  {test}")
+    one = sum(len(runs[test]) == 1 for test in runs)  # only_falkordb: each says why
+    both = sum(all(runs[test].get(engine) == "passed" for engine in ENGINES) for test in runs)
+    terminalreporter.write_line(
+        f"{len(runs)} 个图测试 / graph tests: {both} 个在两个引擎上都通过 / passed on both engines, "
+        f"{one} 个只在一个引擎上运行 / ran on one engine only, {len(runs) - both - one} 个其他 / other")
 
 
 @pytest.fixture(scope="session")
