@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from graph import LocalServer, Settings, connect, local_server
+from graph.config import ENGINES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHAINKG = shutil.which("chainkg", path=str(Path(sys.executable).parent)) or "chainkg"
-ENGINES = ("falkordb", "neo4j")
 # Bounds for the test servers: a 2-core CI machine runs them beside Chromium; a load is one
 # transaction, and the 40,000-firm import of the fault tests needs about 1 GB of it.
 NEO4J_HEAP, NEO4J_PAGE_CACHE = "3g", "256m"
