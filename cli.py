@@ -1,12 +1,15 @@
 """`chainkg`: the command line of the industrial-chain knowledge graph.
 
 Every command mirrors a library function; errors are one clear line (中文 / English)
-and a non-zero exit code, with the traceback only under `--debug`.
+and a non-zero exit code, with the traceback only under `--debug`. A command imports the
+analyses, pandas and the file formats when it runs: `chainkg stats` or `backup`
+then start in a second instead of two and a half.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import logging
 import os
@@ -14,41 +17,26 @@ import sys
 import time
 from functools import wraps
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from graph import ChainKGError, Settings, connect, load_schema, local_server
 from graph import audit
 from graph.access import DESKTOP, ROLES, AccessDenied, Accounts, User
 from graph.config import ENGINES, PROJECT_DIR
 from graph.errors import InvalidData
-from extraction.evaluate import KINDS as EVAL_KINDS
-from extraction.evaluate import evaluate
-from extraction.review import MATCH_KINDS, extract, write_review
-from extraction.rules import Vocabulary, load_rules
 from loaders.backup import backup, export_neo4j_import, graph_hash, import_arguments, read_backup, restore
-from loaders.bench import bench as run_bench
-from loaders.bench import bench_documents
-from loaders.directory import CHUNK_ROWS, count_rows, import_directory, is_directory_file
 from loaders.load import BUNDLED_DATASET, InvalidDataset, check, load
+from loaders.read import CHUNK_ROWS
 from loaders.synth import MAPPING, synthesize
-from loaders.template import write_template
 from queries import read
-from queries.chain_map import chain_map
-from queries.conflicts import conflict_table, source_conflicts
-from queries.export import UNKNOWN, cell_text, display_cells, export
-from queries.gaps import STATUSES, gaps
 from queries.names import resolve
-from queries.pack import meeting_pack, write_pdf
-from queries.progress import target_progress
-from queries.projects import project_tracking
-from queries.relations import impact, relations
-from queries.result import Result
-from queries.settings import load_settings
+from queries.settings import PARTS, STATUSES, load_settings
 from queries.stats import graph_counts
-from queries.supply import supply_rate
-from queries.targets import PARTS, target_list
+
+if TYPE_CHECKING:
+    from queries.result import Result
 
 GC_THRESHOLDS = (50_000, 20, 10)  # Python's defaults: (700, 10, 10)
 
@@ -119,6 +107,8 @@ def _print(data, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
     elif isinstance(data, list):
+        import pandas as pd
+
         click.echo(pd.DataFrame(data).to_string(index=False) if data else "(无结果 / no rows)")
     else:
         for key, value in data.items():
@@ -237,9 +227,12 @@ def db_import(folder: Path, engine: str | None, yes: bool) -> None:
 @click.argument("streamlit_options", nargs=-1, type=click.UNPROCESSED)
 def serve(port: int, streamlit_options: tuple[str, ...]) -> None:
     """Serve the app on http://localhost:PORT (Streamlit; further options go to `streamlit
-    run`). This module has imported the analyses already, so the first page after a start
-    opens as fast as the others (half a second less than with `streamlit run app.py`)."""
+    run`). The pages' modules are imported before the server starts, so the first page after
+    a start opens as fast as the others (half a second less than with `streamlit run app.py`)."""
     from streamlit.web import cli as streamlit_cli
+
+    for module in ("ui.common", "queries.pack", "queries.relations", "extraction.review"):
+        importlib.import_module(module)
 
     os.chdir(PROJECT_DIR)  # for .streamlit/config.toml: offline, no tracebacks, audited exports only
     sys.argv = ["streamlit", "run", "app.py", "--server.port", str(port), *streamlit_options]
@@ -291,6 +284,8 @@ def validate_dataset(paths: tuple[Path, ...], mappings, mapping_only) -> None:
     """Check datasets (CSV folders or .xlsx workbooks), or enterprise directories and supply
     files (as `import-directory` reads them), against the schema and the graph, without
     writing; exit 2 on errors."""
+    from loaders.directory import import_directory, is_directory_file
+
     directories = [p for p in paths if p.is_file() and is_directory_file(p)]
     if directories and len(directories) < len(paths):
         raise click.UsageError("企业名录与数据集请分开校验 / validate directories and datasets separately")
@@ -358,6 +353,10 @@ def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, det
     """Read documents (.txt, .docx, text .pdf; .doc and .wps through LibreOffice) into a review
     workbook in the input template's layout. Nothing is written to the graph: review the
     workbook, mark rows 采纳=否 to leave them out, then `chainkg load` it."""
+    from extraction.evaluate import evaluate
+    from extraction.review import MATCH_KINDS, extract, write_review
+    from extraction.rules import Vocabulary, load_rules
+
     with _store() as store:
         vocabulary = Vocabulary.from_rows(read(store, "vocabulary"))
         if not vocabulary.chains:
@@ -381,6 +380,9 @@ def extract_command(paths: tuple[Path, ...], out: Path, labels: Path | None, det
 
 
 def _eval_report(report, details: bool, as_json: bool) -> None:
+    from extraction.evaluate import KINDS as EVAL_KINDS
+    from queries.export import UNKNOWN
+
     if as_json:
         _print(report.to_dict(), True)
         return
@@ -421,6 +423,8 @@ def import_directory_command(paths, dataset, mappings, mapping_only, local_city,
                              replace, as_json) -> None:
     """Import large enterprise directories (企业名录) and supply-relation files, streaming in
     chunks, validated like every dataset; idempotent."""
+    from loaders.directory import count_rows, import_directory
+
     skip_bad = skip_bad or rejects is not None
     if skip_bad and rejects is None:
         rejects = Path(paths[0]).with_name(Path(paths[0]).stem + "_错误行.csv")
@@ -460,6 +464,8 @@ def _disagreements(facts: list) -> None:
     """The facts a load left with datasets that disagree: how many, and the first few."""
     if not facts:
         return
+    from queries.conflicts import conflict_table
+
     table = conflict_table(facts)
     click.echo(f"提示 / warning: 来源冲突 {len(table)} 处（各数据集的说法都保留，chainkg conflicts 列出全部）/ "
                f"{len(table)} properties on which datasets disagree (all kept; chainkg conflicts lists them)", err=True)
@@ -517,6 +523,9 @@ def bench_command(sizes: str, runs: int, json_file: Path | None, engines: str | 
     """Load throughput (against a naive per-row loader), analysis latency p50/p95 and memory
     at each size, on synthetic directories, in graphs of the benchmark's own; with
     --documents, the time document extraction takes."""
+    from loaders.bench import bench as run_bench
+    from loaders.bench import bench_documents
+
     try:
         counts = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
     except ValueError:
@@ -597,6 +606,8 @@ def restore_command(folder: Path, yes: bool) -> None:
 @_fail_cleanly
 def template(out: Path) -> None:
     """Write a blank input workbook: headers, an example row, and a sheet explaining every column."""
+    from loaders.template import write_template
+
     if out.suffix.lower() != ".xlsx":
         raise ChainKGError(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {out}")
     click.echo(f"已写入 / written: {write_template(out)}")
@@ -656,6 +667,8 @@ def stats(as_json: bool, with_hash: bool) -> None:
 # one function of `queries/`, and prints, exports (--out) or dumps (--json) its Result.
 
 def _show(result: Result, as_json: bool, out: Path | None) -> None:
+    from queries.export import UNKNOWN, cell_text, display_cells, export
+
     if out is not None:
         _loggable()
         click.echo(f"已写入 / written: {export(result, out)}", err=as_json)
@@ -700,6 +713,8 @@ def _one_of(**named) -> None:
 @_analysis("viewer")
 def map_command(chain: str, as_json: bool, out: Path | None) -> None:
     """产业链图谱: segments by stage with status, enterprises, projects, links, lead firm."""
+    from queries.chain_map import chain_map
+
     with _store() as store:
         _show(chain_map(store, resolve(store, "Chain", chain)), as_json, out)
 
@@ -712,6 +727,8 @@ def map_command(chain: str, as_json: bool, out: Path | None) -> None:
 def gaps_command(chain: str | None, statuses: tuple[str, ...], as_json: bool, out: Path | None) -> None:
     """缺链分析: every segment's 优势/薄弱/在建/缺失 status with its reason, and 断链 links
     (all chains when --chain is not given)."""
+    from queries.gaps import gaps
+
     with _store() as store:
         result = gaps(store, resolve(store, "Chain", chain) if chain else None)
     if statuses:
@@ -726,6 +743,8 @@ def gaps_command(chain: str | None, statuses: tuple[str, ...], as_json: bool, ou
 @_analysis("analyst")
 def supply_rate_command(chain: str | None, enterprise: str | None, as_json: bool, out: Path | None) -> None:
     """本地配套率 of a chain or an enterprise, with the input segments behind it."""
+    from queries.supply import supply_rate
+
     _one_of(chain=chain, enterprise=enterprise)
     with _store() as store:
         if chain:
@@ -741,6 +760,8 @@ def supply_rate_command(chain: str | None, enterprise: str | None, as_json: bool
 @_analysis("analyst")
 def relations_command(enterprise: str, hops: int, as_json: bool, out: Path | None) -> None:
     """配套关系: an enterprise's suppliers and customers up to --hops away."""
+    from queries.relations import relations
+
     with _store() as store:
         _show(relations(store, resolve(store, "Enterprise", enterprise), hops), as_json, out)
 
@@ -751,6 +772,8 @@ def relations_command(enterprise: str, hops: int, as_json: bool, out: Path | Non
 def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
     """流失影响: segments that lose local production, and firms that lose their only local
     supplier, if the enterprise leaves."""
+    from queries.relations import impact
+
     with _store() as store:
         _show(impact(store, resolve(store, "Enterprise", enterprise)), as_json, out)
 
@@ -765,6 +788,8 @@ def impact_command(enterprise: str, as_json: bool, out: Path | None) -> None:
 def targets_command(segment: str | None, chain: str | None, weights: tuple[str, ...], top: int | None,
                     as_json: bool, out: Path | None) -> None:
     """招商目标企业清单: outside enterprises ranked for a gap segment, or for every gap of a chain."""
+    from queries.targets import target_list
+
     _one_of(segment=segment, chain=chain)
     chosen = load_settings().targets.weights.model_dump()
     by_header = {header: key for key, header in PARTS.items()}
@@ -791,6 +816,8 @@ def targets_command(segment: str | None, chain: str | None, weights: tuple[str, 
 @_analysis("analyst")
 def projects_command(chain: str | None, as_of, as_json: bool, out: Path | None) -> None:
     """项目台账: pipeline by status, and lagging projects with the rule that flagged each."""
+    from queries.projects import project_tracking
+
     with _store() as store:
         result = project_tracking(store, resolve(store, "Chain", chain) if chain else None,
                                   as_of.date() if as_of else None)
@@ -803,6 +830,8 @@ def conflicts_command(as_json: bool, out: Path | None) -> None:
     """来源冲突: every property on which the datasets that state a fact disagree, what each
     says, and whose statement the graph shows (curated tables before directories, then the
     newest)."""
+    from queries.conflicts import source_conflicts
+
     with _store() as store:
         _show(source_conflicts(store), as_json, out)
 
@@ -812,6 +841,8 @@ def conflicts_command(as_json: bool, out: Path | None) -> None:
 @_analysis("viewer")
 def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None:
     """目标进度: each target against its latest actual and 时序进度."""
+    from queries.progress import target_progress
+
     with _store() as store:
         _show(target_progress(store, resolve(store, "Chain", chain) if chain else None), as_json, out)
 
@@ -825,6 +856,9 @@ def progress_command(chain: str | None, as_json: bool, out: Path | None) -> None
 def pack_command(chain: str, out: Path, xlsx: Path | None) -> None:
     """一链一档: the chain's map, key enterprises and projects, target list and policies, as
     an A4 PDF (and .xlsx)."""
+    from queries.export import export
+    from queries.pack import meeting_pack, write_pdf
+
     if out.suffix.lower() != ".pdf":
         raise ChainKGError(f"--out 须为 .pdf 文件 / --out must be a .pdf file: {out.name}")
     with _store() as store:

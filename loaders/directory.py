@@ -37,12 +37,11 @@ import pandas as pd
 from graph import Schema, Store, load_schema
 from graph.errors import InvalidData
 from loaders.load import InvalidDataset
-from loaders.read import CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile, records
+from loaders.read import CHUNK_ROWS, CSV_ENCODINGS, FIRST_DATA_ROW, Table, UnreadableFile, records
 from loaders.synth import DIRECTORY_COLUMNS, MAPPING, SUPPLY_COLUMNS
 from loaders.validate import Problem, Validation, validate
 from loaders.write import Counts, Stated, StoreNames, WriteSummary, count_producers, statement, withdraw, write
 
-CHUNK_ROWS = 20_000
 # what a firm's name says besides the firm: its legal form, and the province it starts with
 LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团股份|集团|股份|公司|厂)+$")
 PROVINCE_PREFIX = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东"

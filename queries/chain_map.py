@@ -8,9 +8,9 @@ import pandas as pd
 from graph import Store
 from queries import read
 from queries.facts import chain_facts
-from queries.gaps import STATUSES, is_assumed, verdicts
+from queries.gaps import is_assumed, verdicts
 from queries.result import Result
-from queries.settings import GapRules, load_settings
+from queries.settings import STATUSES, GapRules, load_settings
 
 
 def chain_map(store: Store, chain: str, rules: GapRules | None = None) -> Result:

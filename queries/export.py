@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from graph import ChainKGError, clock
 from queries.result import Result
-from queries.targets import PARTS
+from queries.settings import PARTS
 from rendering import safe
 
 RATE_COLUMNS = {"时序进度", "信息完整度", "投入占比", *PARTS.values()}  # and every column ending in 率

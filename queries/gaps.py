@@ -21,9 +21,8 @@ import pandas as pd
 from graph import Store
 from queries.facts import ChainFacts, Link, Segment, SegmentProject, chain_facts
 from queries.result import Result
-from queries.settings import GapRules, load_settings
+from queries.settings import STATUSES, GapRules, load_settings
 
-STATUSES = ("优势", "薄弱", "在建", "缺失")
 PRODUCING = ("优势", "薄弱")
 
 

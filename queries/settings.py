@@ -9,6 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
+STATUSES = ("优势", "薄弱", "在建", "缺失")  # a segment's gap status, as the gap rules judge it
+# The target score's parts (the weights below) and their column headers.
+PARTS = {"produces": "生产该环节", "supplies_local": "已为本地配套", "scale": "规模", "listed": "上市",
+         "specialised": "专精特新", "region": "地区偏好", "pipeline": "已在项目库"}
 
 
 class _Strict(BaseModel):

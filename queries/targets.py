@@ -23,11 +23,8 @@ from queries import read, read_batches
 from queries.facts import chain_facts
 from queries.gaps import verdicts
 from queries.result import Result, merged
-from queries.settings import TargetRules, Weights, load_settings
+from queries.settings import PARTS, TargetRules, Weights, load_settings
 
-# part name -> column header
-PARTS = {"produces": "生产该环节", "supplies_local": "已为本地配套", "scale": "规模", "listed": "上市",
-         "specialised": "专精特新", "region": "地区偏好", "pipeline": "已在项目库"}
 UNKNOWN = "未知"
 MISSING = {"scale": "注册资本", "listed": "上市情况", "specialised": "专精特新认定", "region": "所在地区"}
 ALL = 2**31 - 1  # the LIMIT of a list without `top` (FalkorDB reads no more than 31 bits)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -40,6 +42,21 @@ def test_stats_counts_per_label_and_type(cli_env, store, engine):
     assert counts == {"engine": engine, "nodes": {"Chain": 1, "Segment": 2},
                       "relationships": {"PART_OF": 1}, "total_nodes": 3, "total_relationships": 1}
     assert "Segment" in run_cli("stats", env=cli_env, check=True).stdout
+
+
+def test_commands_import_pandas_and_the_file_formats_only_when_they_use_them(cli_env, engine, tmp_path):
+    """They are most of a command's start: `stats --hash` and `backup` run without them (on
+    Neo4j with pandas: the driver imports it whenever it is installed)."""
+    def imported(*args: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", *args], env=cli_env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+    heavy = {"openpyxl", "networkx", "reportlab"} | ({"pandas"} if engine == "falkordb" else set())
+    assert imported("stats", "--json", "--hash").isdisjoint(heavy)
+    assert imported("backup", "--out", str(tmp_path / "备份")).isdisjoint(heavy)
+    assert "pandas" in imported("gaps", "--json")  # an analysis makes tables
 
 
 def test_schema_apply_twice(cli_env):

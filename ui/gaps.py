@@ -9,9 +9,8 @@ import streamlit as st
 
 from graph import clock
 
-from queries.gaps import STATUSES
-from queries.settings import load_settings
-from queries.targets import PARTS, target_list
+from queries.settings import PARTS, STATUSES, load_settings
+from queries.targets import target_list
 from rendering.safe import markdown as md
 from ui.common import analysis, download, filtered, show_table, store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from queries.gaps import STATUSES
+from queries.settings import STATUSES
 from queries.layout import STATUS_COLORS
 from rendering.safe import markdown as md
 from ui.common import analysis, show_table
