@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from graph.errors import InvalidData
 
-# pandas is imported when a file is read: commands that read none (stats, backup, user) start
+# pandas is imported when a file is read: commands that read none (stats, backup) start
 # a second sooner.
 if TYPE_CHECKING:
     import pandas as pd
