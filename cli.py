@@ -106,10 +106,12 @@ def _audit(action: str, what: dict) -> None:
 def _print(data, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
+    elif data == []:
+        click.echo("(无结果 / no rows)")
     elif isinstance(data, list):
         import pandas as pd
 
-        click.echo(pd.DataFrame(data).to_string(index=False) if data else "(无结果 / no rows)")
+        click.echo(pd.DataFrame(data).to_string(index=False))
     else:
         for key, value in data.items():
             click.echo(f"{key}: {value}")

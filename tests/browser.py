@@ -92,17 +92,18 @@ def download(page, button: str):
     return caught.value
 
 
-def open_map(page, chain: str, attach: bool) -> dict:
-    """The chain map page of `chain`, with its enterprises and projects when `attach`; once
-    drawn, its geometry (GEOMETRY)."""
+def map_drawings(page, chain: str):
+    """The chain map page of `chain`, opened once: yields (attach, geometry) for the map
+    without, then with its enterprises and projects (the toggle), each once drawn (GEOMETRY)."""
     open_page(page, f"chain_map?chain={quote(chain, safe='')}")
-    if attach:
-        page.get_by_text("显示本地企业和项目").click()
-        page.wait_for_timeout(300)
-        settled(page)
-    page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
-    page.wait_for_timeout(800)
-    return page.evaluate(GEOMETRY, MAP_COLOURS)
+    for attach in (False, True):
+        if attach:
+            page.get_by_text("显示本地企业和项目").click()
+            page.wait_for_timeout(300)
+            settled(page)
+        page.wait_for_selector("div[_echarts_instance_] svg text", state="attached", timeout=30_000)
+        page.wait_for_timeout(800)
+        yield attach, page.evaluate(GEOMETRY, MAP_COLOURS)
 
 
 def choose(page, label: str, option: str) -> None:

@@ -19,7 +19,7 @@ from graph import clock, connect
 from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
-from tests.browser import GEOMETRY, MAP_COLOURS, choose, download, new_tab, open_map, open_page, serving, settled
+from tests.browser import GEOMETRY, MAP_COLOURS, choose, download, map_drawings, new_tab, open_page, serving, settled
 from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
@@ -243,8 +243,7 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
     context, page = new_tab(browser, app_url, width, height)
     for chain in CHAINS:
         links = json.loads(run_cli("map", "--chain", chain, "--json", env=app_env, check=True).stdout)["上下游"]
-        for attach in (False, True):
-            drawn = open_map(page, chain, attach)
+        for attach, drawn in map_drawings(page, chain):
             where = f"{chain} {'with' if attach else 'without'} firms at {width}px"
             boxes, texts = drawn["boxes"], drawn["texts"]
             assert len(texts) > len(boxes) > 4, where

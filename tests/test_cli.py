@@ -45,18 +45,21 @@ def test_stats_counts_per_label_and_type(cli_env, store, engine):
 
 
 def test_commands_import_pandas_and_the_file_formats_only_when_they_use_them(cli_env, engine, tmp_path):
-    """They are most of a command's start: `stats --hash` and `backup` run without them (on
-    Neo4j with pandas: the driver imports it whenever it is installed)."""
-    def imported(*args: str) -> set[str]:
+    """They are most of a command's start: `stats --hash`, `backup` and a query with no rows
+    run without them (on Neo4j with pandas: the driver imports it whenever it is installed)."""
+    def imported(*args: str) -> tuple[set[str], str]:
         done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", *args], env=cli_env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-2000:]
-        return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}, done.stdout
 
     heavy = {"openpyxl", "networkx", "reportlab"} | ({"pandas"} if engine == "falkordb" else set())
-    assert imported("stats", "--json", "--hash").isdisjoint(heavy)
-    assert imported("backup", "--out", str(tmp_path / "备份")).isdisjoint(heavy)
-    assert "pandas" in imported("gaps", "--json")  # an analysis makes tables
+    assert imported("stats", "--json", "--hash")[0].isdisjoint(heavy)
+    assert imported("backup", "--out", str(tmp_path / "备份"))[0].isdisjoint(heavy)
+    modules, shown = imported("cypher", "MATCH (c:Chain) RETURN c.name")
+    assert modules.isdisjoint(heavy) and shown.strip() == "(无结果 / no rows)"
+    assert "pandas" in imported("gaps", "--json")[0]  # an analysis makes tables
 
 
 def test_schema_apply_twice(cli_env):

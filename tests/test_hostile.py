@@ -20,7 +20,7 @@ from queries.chain_map import chain_map
 from queries.layout import chain_layout
 from rendering.chain_map import to_png, to_svg
 from rendering.safe import FORMULA_START
-from tests.browser import choose, download, new_tab, open_map, open_page, serving, settled
+from tests.browser import choose, download, map_drawings, new_tab, open_page, serving, settled
 from tests.conftest import fresh_graph, run_cli, settings_env
 from tests.hostile import EVIL, NAMES, hostile_city
 
@@ -129,8 +129,8 @@ def test_every_page_shows_the_names_and_runs_none_of_them(browser, hostile, tmp_
         assert BATTERY in body and CHEMICAL in body  # as written: not run, not rendered as Markdown
 
         for chain in (BATTERY, CHEMICAL):
-            for attach in (False, True):
-                assert _hover_everything(tab, open_map(tab, chain, attach)) >= 1, chain
+            for _, drawn in map_drawings(tab, chain):
+                assert _hover_everything(tab, drawn) >= 1, chain
         open_page(tab, f"chain_map?chain={quote(BATTERY, safe='')}")
         assert NAMES["链主公司"] in tab.inner_text("body")  # the chain's lead firm, in the caption
         tab.get_by_text("全屏查看 / 下载图片（用于幻灯片）").click()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from queries.settings import STATUSES
 from queries.layout import STATUS_COLORS
+from queries.settings import STATUSES
 from rendering.safe import markdown as md
 from ui.common import analysis, show_table
 
