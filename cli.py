@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +100,66 @@ def _loggable() -> None:
         raise audit.AuditBroken(broken)
 
 
+class _UsageError(click.UsageError):
+    """A usage error as `chainkg` says it: the usage line, what is wrong (中文 / English),
+    and where the help is. The commands raise it with their own words in both languages."""
+
+    def show(self, file=None) -> None:
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+        help_command = f"{self.ctx.command_path if self.ctx else 'chainkg'} --help"
+        click.echo(f"错误 / error: {self.message}\n用法见 / see: {help_command}", err=True)
+
+
+def _in_chinese(error: click.UsageError) -> str:
+    """Click's own usage errors are English: what is wrong, in Chinese first."""
+    english, name = error.format_message(), _param_named(error)
+    maybe = f"（是否要用 {'、'.join(error.possibilities)}？）" if getattr(error, "possibilities", None) else ""
+    if isinstance(error, click.NoSuchOption):
+        chinese = f"没有选项 {error.option_name}{maybe}"
+    elif isinstance(error, click.exceptions.NoSuchCommand):
+        chinese = f"没有命令 {error.command_name}{maybe}"
+    elif isinstance(error, click.MissingParameter):
+        chinese = f"缺少{'选项' if getattr(error.param, 'param_type_name', None) == 'option' else '参数'} {name}"
+    elif isinstance(error, click.BadParameter):
+        chinese = f"参数 {name} 的值无效" if name else "参数值无效"
+    elif isinstance(error, click.BadOptionUsage):
+        chinese = f"选项 {error.option_name} 用法有误"
+    else:
+        chinese = "用法有误"
+    return f"{chinese} / {english}"
+
+
+def _param_named(error: click.UsageError) -> str:
+    """The option or argument a usage error is about, as Click names it ('--status'), or ''."""
+    if getattr(error, "param", None) is not None:
+        return error.param.get_error_hint(error.ctx)
+    hint = getattr(error, "param_hint", None) or ""
+    return hint if isinstance(hint, str) else " / ".join(hint)
+
+
+@contextmanager
+def _usage_in_chinese():
+    try:
+        yield
+    except (_UsageError, click.exceptions.NoArgsIsHelpError):  # said already; a group named alone: its help
+        raise
+    except click.UsageError as e:
+        raise _UsageError(_in_chinese(e), e.ctx) from e
+
+
+class _Commands(click.Group):
+    """The root command: a usage error anywhere below it is said in Chinese and English."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _usage_in_chinese():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _usage_in_chinese():
+            return super().invoke(ctx)
+
+
 def _audit(action: str, what: dict) -> None:
     audit.record(action, click.get_current_context().meta.get("user", DESKTOP), what, audit.cli_origin())
 
@@ -117,7 +178,7 @@ def _print(data, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
-@click.group()
+@click.group(cls=_Commands)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def main(debug: bool) -> None:
     """产业链知识图谱 / industrial-chain knowledge graph."""
@@ -290,7 +351,7 @@ def validate_dataset(paths: tuple[Path, ...], mappings, mapping_only) -> None:
 
     directories = [p for p in paths if p.is_file() and is_directory_file(p)]
     if directories and len(directories) < len(paths):
-        raise click.UsageError("企业名录与数据集请分开校验 / validate directories and datasets separately")
+        raise _UsageError("企业名录与数据集请分开校验 / validate directories and datasets separately")
     if directories:
         with _store() as store:
             try:
@@ -477,7 +538,7 @@ def _disagreements(facts: list) -> None:
 
 def _mappings(extra: tuple[Path, ...], only: bool) -> list[Path]:
     if only and not extra:
-        raise click.UsageError("--mapping-only 须与 --mapping 同用 / --mapping-only needs --mapping")
+        raise _UsageError("--mapping-only 须与 --mapping 同用 / --mapping-only needs --mapping")
     return [*([] if only else [MAPPING]), *extra]
 
 
@@ -620,7 +681,7 @@ def template(out: Path) -> None:
 def _parse_param(text: str) -> tuple[str, object]:
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise click.BadParameter(f"expected k=v, got {text!r}")
+        raise click.BadParameter(f"须为 名称=值 / expected k=v, got {text!r}")
     try:
         return key, json.loads(value)
     except json.JSONDecodeError:
@@ -707,7 +768,8 @@ ENTERPRISE = click.option("--enterprise", help="企业名称或别名 / enterpri
 def _one_of(**named) -> None:
     given = [k for k, v in named.items() if v]
     if len(given) != 1:
-        raise click.UsageError(f"请给出且只给出一个：{' / '.join('--' + k for k in named)}")
+        options = ["--" + k for k in named]
+        raise _UsageError(f"请给出且只给出一个：{'、'.join(options)} / give exactly one of {', '.join(options)}")
 
 
 @main.command("map")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -107,3 +108,19 @@ def test_validate_names_an_unreadable_file(cli_env, tmp_path):
     done = run_cli("validate", str(tmp_path / "数据.txt"), env=cli_env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "expected a folder, a .csv or an .xlsx file" in done.stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    (("gaps", "--statu", "缺失"), "错误 / error: 没有选项 --statu（是否要用 --status？） / No such option '--statu'."),
+    (("stat",), "错误 / error: 没有命令 stat（是否要用 stats？） / No such command 'stat'."),
+    (("gaps", "--status", "坏"), "错误 / error: 参数 '--status' 的值无效 / Invalid value for '--status': '坏'"),
+    (("restore",), "错误 / error: 缺少参数 'FOLDER' / Missing argument 'FOLDER'."),
+    (("relations",), "错误 / error: 缺少选项 '--enterprise' / Missing option '--enterprise'."),
+    (("gaps", "--out"), "错误 / error: 选项 --out 用法有误 / Option '--out' requires an argument."),
+    (("stats", "多余"), "错误 / error: 用法有误 / Got unexpected extra argument (多余)"),
+    (("targets",), "错误 / error: 请给出且只给出一个：--segment、--chain / give exactly one of --segment, --chain\n"),
+], ids=lambda value: " ".join(value) if isinstance(value, tuple) else "")
+def test_usage_errors_say_what_is_wrong_in_chinese_first(args, said):
+    done = run_cli(*args, env={k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")})
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+    assert "用法见 / see: chainkg" in done.stderr
