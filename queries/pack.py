@@ -20,7 +20,7 @@ from queries import read
 from queries.chain_map import chain_map
 from queries.export import UNKNOWN, display_cells
 from queries.layout import chain_layout
-from queries.progress import target_progress
+from queries.progress import target_progress, target_text
 from queries.projects import project_tracking
 from queries.result import Result
 from queries.targets import target_list
@@ -56,8 +56,7 @@ def meeting_pack(store: Store, chain: str) -> MeetingPack:
     projects.insert(2, "说明", [_elsewhere(store, [s for s in filled if s not in own]) for filled in projects["环节"]])
     progress = target_progress(store, chain).table
     targets = progress[["指标名称", "目标值", "实际值", "完成率", "时序进度", "进度状态", "进度说明", "来源"]].assign(
-        目标值=[f"{v}{n or ''}" if pd.notna(v) else f"未公开（{n}）" if pd.notna(n) else None
-             for v, n in zip(progress["目标值"], progress["说明"])])
+        目标值=[target_text(v, n) for v, n in zip(progress["目标值"], progress["说明"])])
     candidates = target_list(store, chain=chain, top=PACK_TOP).table[
         ["排名", "环节", "企业", "得分", "信息完整度", "推荐理由", "待补信息", "示例", "来源"]]
     policies = pd.DataFrame(read(store, "policies", {"chain": chain}),

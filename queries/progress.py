@@ -40,6 +40,14 @@ def _year(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def target_text(value: str | None, note: str | None) -> str | None:
+    """A target as it is said: its value and note ("80亿元" + "以上"), 未公开（note） when the
+    value is masked, None when neither is known. Either may be a table's missing cell (NaN)."""
+    if pd.notna(value):
+        return f"{value}{note if pd.notna(note) else ''}"
+    return f"未公开（{note}）" if pd.notna(note) else None
+
+
 def actual_date(actual: dict) -> dt.date | None:
     """The actual's 截至日期, or the end of the period its wording names."""
     if actual["as_of"]:

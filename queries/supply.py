@@ -16,6 +16,7 @@ from graph import Store
 from queries import read
 from queries.facts import chain_facts
 from queries.gaps import PRODUCING, is_assumed, verdicts
+from queries.progress import target_text
 from queries.result import Result, merged
 from queries.settings import GapRules, load_settings
 
@@ -72,8 +73,7 @@ def supply_rate(store: Store, chain: str | None = None, enterprise: str | None =
         "外购环节": table.loc[~table["本地生产"], "投入环节"].tolist(),
     }
     if chain is not None:
-        summary["目标"] = [f"{t['target']}：" + (f"{t['value_text']}{t['note'] or ''}" if t["value_text"]
-                                                  else f"未公开（{t['note'] or '无数值'}）")
+        summary["目标"] = [f"{t['target']}：{target_text(t['value_text'], t['note']) or '未公开（无数值）'}"
                          for t in read(store, "target_progress", {"chain": chain})
                          if any(word in (t["metric"] or "") for word in SUPPLY_METRICS)]
     return Result(f"{subject}本地配套率", {"投入环节": table}, summary)

@@ -10,6 +10,7 @@ Community has one user database, so each test's graph is that database, emptied 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,17 @@ CHAINKG = shutil.which("chainkg", path=str(Path(sys.executable).parent)) or "cha
 # Bounds for the test servers: a 2-core CI machine runs them beside Chromium; a load is one
 # transaction, and the 40,000-firm import of the fault tests needs about 1 GB of it.
 NEO4J_HEAP, NEO4J_PAGE_CACHE = "3g", "256m"
+
+
+# Words and numbers a reader must never see: a programmer's "nothing", or a share as a raw
+# fraction (rates are percentages everywhere). Not `\b`: a Chinese character is a word
+# character, so "28个nan" has no word boundary before "nan".
+RAW = re.compile(r"(?<![A-Za-z])(?:None|null|nan|NaN)(?![A-Za-z])|(?<![\d.])0\.\d+(?!\d*%)")
+
+
+def raw_words(text: str) -> list[str]:
+    """Each raw word or fraction in `text`, with some text around it."""
+    return [text[max(0, m.start() - 30):m.end() + 10] for m in RAW.finditer(text)]
 
 
 def free_port() -> int:

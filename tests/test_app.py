@@ -20,7 +20,7 @@ from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
 from tests.browser import GEOMETRY, MAP_COLOURS, choose, download, map_drawings, new_tab, open_page, serving, settled
-from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, run_cli, settings_env, use_env
+from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, raw_words, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
 
@@ -98,6 +98,19 @@ def test_overview_cards(city):
     assert [s.value for s in at.subheader][:2] == ["化工链", "电池链"]
     text = " ".join(m.value for m in at.markdown)
     assert "落后时序" in text  # 电池链: 40 % done against 50 % elapsed (see test_analyses)
+    assert "**2024 产值目标** 50亿元：" in text and raw_words(text) == []  # 化工链's target has no 说明
+
+
+def test_overview_totals_say_nothing_of_what_is_unknown(store, cli_env, monkeypatch):
+    """A city-wide target without a note, its actual without a period: neither shows as nan."""
+    store.write("CREATE (:Target {name: '全市2024年产值目标', period: '2024', metric: '产值', value: 100.0, "
+                "value_unit: '亿元', value_text: '100亿元'})<-[:MEASURES]-(:Actual {name: '全市产值', value: 40.0, "
+                "value_unit: '亿元', value_text: '40亿元'})")
+    use_env(monkeypatch, cli_env)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    shown = re.sub(r"\\(.)", r"\1", at.info[0].value)  # Markdown, escaped
+    assert shown == "全市2024年产值目标：100亿元；完成 40亿元，完成率 40.0%（期间不明）"
 
 
 def test_tables_with_unknown_numbers_reach_the_screen_as_they_are(city):
@@ -269,15 +282,6 @@ def test_chain_maps_fit_a_projector_without_overlaps(browser, app_url, app_env, 
     assert page.outside == []
 
 
-# Words and numbers a reader must never see: a programmer's "nothing", or a share as a raw
-# fraction (rates are percentages everywhere).
-RAW = re.compile(r"\bNone\b|\bnull\b|\bnan\b|\bNaN\b|(?<![\d.])0\.\d+(?!\d*%)")
-
-
-def _raw_words(text: str) -> list[str]:
-    return [text[max(0, m.start() - 30):m.end() + 10] for m in RAW.finditer(text)]
-
-
 @only_falkordb
 def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
     """The bundled data, every page in the states a user reaches (a gap chosen, a firm
@@ -289,7 +293,7 @@ def test_no_page_shows_none_null_nan_or_a_raw_fraction(page):
             settled(page)
         page.evaluate("() => document.querySelectorAll('[data-testid=stExpander] details').forEach(d => d.open = true)")
         page.wait_for_timeout(500)
-        assert _raw_words(page.inner_text("body")) == [], path
+        assert raw_words(page.inner_text("body")) == [], path
 
     for path in ["", "projects", "data", "status"] + [f"chain_map?chain={c}" for c in CHAINS]:
         visit(path)
@@ -319,7 +323,7 @@ def test_no_table_cell_shows_none_null_nan_or_a_raw_fraction(app_env, monkeypatc
         assert not at.exception, path
         for frame in at.dataframe:
             cells = " ".join(map(str, frame.value.to_numpy().ravel()))
-            assert _raw_words(cells) == [], (path, list(frame.value.columns))
+            assert raw_words(cells) == [], (path, list(frame.value.columns))
             assert "None" not in cells and "nan" not in cells, path
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from graph import connect
 from loaders.load import BUNDLED_DATASET
-from tests.conftest import PROJECT_DIR, run_cli
+from tests.conftest import PROJECT_DIR, raw_words, run_cli
 
 SEEDS = PROJECT_DIR.parent / "shared" / "seeds"
 BATTERY = "新能源和新能源电池"
@@ -279,6 +279,7 @@ def test_nonferrous_pack_keeps_words_whole_and_says_why(loaded, cli_env, tmp_pat
     pdf = pypdfium2.PdfDocument(out)
     printed = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     flat = re.sub(r"\s+", "", printed)
+    assert raw_words(flat) == []  # its 产业链项目数 target has a value and no note: "17个", not "17个nan"
     pack = meeting_pack(loaded, chain)
     names = {*pack.map.tables["环节"]["环节"], *pack.map.tables["企业"]["企业"], *pack.tables.tables["重点项目"]["项目"],
              *(s for t in pack.tables.tables.values() if "来源" in t for cited in t["来源"] for s in cited),

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from queries.layout import STATUS_COLORS
+from queries.progress import target_text
 from queries.settings import STATUSES
 from rendering.safe import markdown as md
 from ui.common import analysis, show_table
@@ -25,7 +26,8 @@ def done(t: dict) -> str:
 
 for row in progress[progress["产业链"] == "合计"].to_dict("records"):
     if pd.notna(row["完成率"]):
-        st.info(md(f"{row['指标名称']}：{row['目标值']}{row['说明'] or ''}；{row['统计期间']}完成 {row['实际值']}，"
+        period = row["统计期间"] if pd.notna(row["统计期间"]) else ""  # an actual may give only its date
+        st.info(md(f"{row['指标名称']}：{target_text(row['目标值'], row['说明'])}；{period}完成 {row['实际值']}，"
                    f"{done(row)}"))
 
 chains = list(dict.fromkeys(gaps["产业链"]))
@@ -39,7 +41,7 @@ for start in range(0, len(chains), 3):
             targets = progress[(progress["产业链"] == chain) & progress["目标值"].notna()]
             for t in targets.to_dict("records"):
                 flag = ":red[落后时序] " if t["落后时序"] is True else ""
-                st.markdown(f"{flag}**{md(t['期间'])} {md(t['指标'])}目标** {md(t['目标值'])}{md(t['说明'] or '')}："
+                st.markdown(f"{flag}**{md(t['期间'])} {md(t['指标'])}目标** {md(target_text(t['目标值'], t['说明']))}："
                             f"{md(done(t))}")
             counts = gaps[gaps["产业链"] == chain]["状态"].value_counts()
             st.markdown("　".join(f"<span style='color:{STATUS_COLORS[s]}'>■</span> {s} {int(counts.get(s, 0))}"
