@@ -27,6 +27,7 @@ FORK_LOCK_TTL_S = 30  # a holder killed in another pid namespace blocks others t
 # The fork lock is let go of by its holder only (or for a holder that died holding it).
 RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 JOURNAL_MIN_BYTES = 64 << 20
+INDEXES_BUILDING = "CALL db.indexes() YIELD status WHERE status <> 'OPERATIONAL' RETURN count(*) AS n"
 # kinds of values in a compact reply; null, text and integers arrive as Python values
 AS_IS = frozenset(t.value for t in (Kind.VALUE_NULL, Kind.VALUE_STRING, Kind.VALUE_INTEGER))
 BOOLEAN, DOUBLE, ARRAY, MAP = (t.value for t in (Kind.VALUE_BOOLEAN, Kind.VALUE_DOUBLE, Kind.VALUE_ARRAY, Kind.VALUE_MAP))
@@ -82,7 +83,8 @@ class FalkorStore(Store):
         staging = copy.copy(self)
         staging.graph_name = f"{self.graph_name}__staging_{secrets.token_hex(6)}"
         staging._graph = self._db.select_graph(staging.graph_name)
-        with self._forking():
+        with self._forking() as deadline:
+            self._wait_for_indexes(deadline)
             copied = self._command("GRAPH.COPY", self.graph_name, staging.graph_name, missing_ok=True) is not None
         if not copied:
             staging.write("RETURN 0")  # the graph does not exist yet: start from an empty one
@@ -96,7 +98,7 @@ class FalkorStore(Store):
         self._compact_journal()
 
     @contextmanager
-    def _forking(self) -> Iterator[None]:
+    def _forking(self) -> Iterator[float]:
         """One fork at a time: GRAPH.COPY beside another child process (journal rewrite,
         snapshot) hangs the server. A lock key held across processes, then no child left."""
         token, deadline = lock_token(), time.monotonic() + FORK_WAIT_S
@@ -109,7 +111,7 @@ class FalkorStore(Store):
             self._wait(deadline)
         try:
             self._wait_for_children(deadline)
-            yield
+            yield deadline
         finally:
             self._command("EVAL", RELEASE, 1, FORK_LOCK, token)
 
@@ -130,10 +132,26 @@ class FalkorStore(Store):
         while any(self._command("INFO", "persistence").get(k) for k in keys):
             self._wait(deadline)
 
+    def _wait_for_indexes(self, deadline: float) -> None:
+        """Until no index of the graph is still being built. Building one ends by taking the
+        server's lock, then the graph's; GRAPH.COPY holds the graph's while it takes the
+        server's, so the two together hang the server for good (FalkorDB 4.16.3). Indexes
+        are built after `apply_schema` on a new graph and after a restart."""
+        while True:
+            try:
+                building = self._run("GRAPH.RO_QUERY", INDEXES_BUILDING, None)[0]["n"]
+            except QueryError as e:
+                if "empty key" in str(e):
+                    return  # no graph yet: nothing to build
+                raise
+            if not building:
+                return
+            self._wait(deadline)
+
     def _wait(self, deadline: float) -> None:
         if time.monotonic() > deadline:
-            raise StoreUnavailable(f"图数据库 {self.address} 忙于写盘，请稍后再试 / the embedded graph is busy "
-                                   "writing to disk, try again later")
+            raise StoreUnavailable(f"图数据库 {self.address} 正忙于写盘或建索引，请稍后再试 / the embedded graph "
+                                   "is busy writing to disk or building indexes, try again later")
         time.sleep(0.05)
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graph import connect, load_schema
-from graph.falkor_store import FORK_LOCK, holder_died, lock_token
+from graph.falkor_store import FORK_LOCK, INDEXES_BUILDING, holder_died, lock_token
 from loaders import backup as backup_module
 from loaders.backup import NODES, RELATIONSHIPS, backup, graph_hash, node_lines, relationship_lines
 from loaders.load import BUNDLED_DATASET, load
@@ -281,6 +281,29 @@ def test_a_load_waits_for_the_servers_journal_rewrite(engine, tmp_path, referenc
         assert _hash(settings_env(settings)) == reference
     finally:
         server.stop()
+
+
+@only_falkordb
+def test_a_load_waits_for_the_graphs_indexes_to_be_built(store, monkeypatch):
+    """FalkorDB's GRAPH.COPY (a load's staging copy) hangs the whole server when an index
+    of the graph it copies finishes building at that moment (after `schema apply` on a new
+    graph, or a restart): the copy must wait until every index is built."""
+    store.write("UNWIND range(1, 300000) AS i CREATE (:Ballast {n: i})")
+    store.write("CREATE INDEX FOR (b:Ballast) ON (b.n)")
+    assert store.read(INDEXES_BUILDING)[0]["n"] == 1  # the index takes a while to build
+    building_at_copy = []
+    command = store._command
+
+    def watched(*args, **kwargs):
+        if args[0] == "GRAPH.COPY":
+            building_at_copy.append(store.read(INDEXES_BUILDING)[0]["n"])
+        return command(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_command", watched)
+    with store.atomic() as unit:
+        unit.write("CREATE (:Ballast {n: 0})")
+    assert building_at_copy == [0]
+    assert store.read("MATCH (b:Ballast) RETURN count(b) AS n") == [{"n": 300001}]
 
 
 HOLD_THE_FORK_LOCK = """
