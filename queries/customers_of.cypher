@@ -2,5 +2,7 @@
 // params: {"rows": ["金川集团股份有限公司"]}
 UNWIND $rows AS wanted
 MATCH (a:Enterprise {name: wanted})-[r:SUPPLIES]->(b:Enterprise)
-RETURN a.name AS supplier, b.name AS buyer, coalesce(a.local, false) AS supplier_local,
-       coalesce(b.local, false) AS buyer_local, r.product AS product, coalesce(r.source, []) AS sources
+// Packed (queries.read_packed): Neo4j's driver spends about 40 µs on each record.
+RETURN ["supplier", "buyer", "supplier_local", "buyer_local", "product", "sources"] AS columns,
+       collect([a.name, b.name, coalesce(a.local, false), coalesce(b.local, false), r.product,
+                coalesce(r.source, [])]) AS rows

@@ -20,7 +20,7 @@ import networkx as nx
 import pandas as pd
 
 from graph import Store
-from queries import read_batches
+from queries import read_packed
 from queries.facts import ChainFacts, chain_facts
 from queries.gaps import PRODUCING, verdicts
 from queries.result import Result, merged
@@ -50,8 +50,8 @@ def local_network(facts: ChainFacts) -> nx.DiGraph:
 def supplies(store: Store, names: list[str], direction: str) -> list[dict]:
     """The SUPPLIES relations into (供应商) or out of (客户) `names`, in batches of a
     thousand (the embedded server answers them side by side)."""
-    return read_batches(store, "suppliers_of" if direction == UPSTREAM else "customers_of", names,
-                              batch_size=SIDE_BY_SIDE)
+    return read_packed(store, "suppliers_of" if direction == UPSTREAM else "customers_of", names,
+                       batch_size=SIDE_BY_SIDE)
 
 
 def add_supplies(store: Store, graph: nx.DiGraph, names: set[str], direction: str) -> set[str]:
