@@ -193,6 +193,15 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def unpacked(answers: Rows) -> Rows:
+    """The rows of a packed query's answers. A query that can return thousands of rows packs
+    them into one answer per batch: the names of its columns as `columns`, and its rows,
+    each a list of values, as `rows` (`collect([...])`). Neo4j's driver spends about 40 µs
+    on each record, more than the server spends on the row; one record of lists costs a
+    fraction of that. (Lists, not maps: maps took the embedded engine a third longer.)"""
+    return [dict(zip(answer["columns"], row)) for answer in answers for row in answer["rows"]]
+
+
 def batched(rows: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
     it = iter(rows)
     while batch := list(islice(it, size)):

@@ -29,7 +29,7 @@ from typing import TextIO
 
 from graph import ChainKGError, Schema, Store, clock, load_schema
 from graph.errors import InvalidData
-from graph.store import batched
+from graph.store import batched, unpacked
 from loaders.write import count_producers, node_identifiers, rel_identifiers, statement
 
 FORMAT, VERSION = "chainkg-backup", 1
@@ -60,9 +60,10 @@ def _nodes(store: Store, schema: Schema, label: str, stored: str | None = None) 
     """The properties of every `label` node (labelled `stored` in the store), by key, read a
     page at a time."""
     identifiers = node_identifiers(schema, label) | {"label": stored or label}
-    keys = sorted((row["key"] for row in store.read(statement("all_keys", **identifiers))), key=str)
+    keys = sorted((row["key"] for row in unpacked(store.read(statement("all_keys", **identifiers)))), key=str)
     for page in batched(keys, PAGE):
-        props = {row["key"]: row["props"] for row in store.read(statement("node_props", **identifiers), {"rows": page})}
+        props = {row["key"]: row["props"]
+                 for row in unpacked(store.read(statement("node_props", **identifiers), {"rows": page}))}
         yield from (props[key] for key in page)
 
 
@@ -79,9 +80,9 @@ def _relationships(store: Store, schema: Schema, rel_key: tuple[str, str, str],
     _, start, end = rel_key
     identifiers = rel_identifiers(schema, rel_key) | {"start": (stored or {}).get(start, start),
                                                       "end": (stored or {}).get(end, end)}
-    starts = sorted({row["key"] for row in store.read(statement("rel_starts", **identifiers))}, key=str)
+    starts = sorted((row["key"] for row in unpacked(store.read(statement("rel_starts", **identifiers)))), key=str)
     for page in batched(starts, PAGE):
-        rows = sorted(store.read(statement("rels_from", **identifiers), {"rows": page}),
+        rows = sorted(unpacked(store.read(statement("rels_from", **identifiers), {"rows": page})),
                       key=lambda r: (str(r["start"]), str(r["end"])))
         yield from ((r["start"], r["end"], r["props"]) for r in rows)
 

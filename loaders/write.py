@@ -26,11 +26,13 @@ from itertools import product
 from graph.claims import claims_of, conflicts, resolve
 from graph.claims import ranks as tier_ranks
 from graph.schema import Schema
-from graph.store import Staging, Store
+from graph.store import Staging, Store, unpacked
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
 STATEMENTS = {
-    "node_props": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key, properties(n) AS props",
+    # reads of a row per fact return them packed (graph.store.unpacked)
+    "node_props": ("UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) "
+                   "RETURN ['key', 'props'] AS columns, collect([k, properties(n)]) AS rows"),
     "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
     # a resolved fact: every property anew, so one no claim states any more goes
     "set_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n = row.props",
@@ -41,7 +43,8 @@ STATEMENTS = {
                       "RETURN n.{key} AS key, properties(n) AS props"),
     "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
     "rel_props": ("UNWIND $rows AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
-                  "(b:{end} {{{end_key}: p.end}}) RETURN p.start AS start, p.end AS end, properties(r) AS props"),
+                  "(b:{end} {{{end_key}: p.end}}) "
+                  "RETURN ['start', 'end', 'props'] AS columns, collect([p.start, p.end, properties(r)]) AS rows"),
     "merge_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                    "MATCH (b:{end} {{{end_key}: row.end}}) MERGE (a)-[r:{type}]->(b) SET r += row.props"),
     "set_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
@@ -55,7 +58,7 @@ STATEMENTS = {
                           "WHERE size(coalesce(n.datasets, [])) = 0 AND NOT (n)--() DELETE n"),
     "delete_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}})-[r:{type}]->"
                     "(b:{end} {{{end_key}: row.end}}) DELETE r"),
-    "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN k AS key",
+    "existing_keys": "UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) RETURN ['key'] AS columns, collect([k]) AS rows",
     # enterprises a curated table states: the names a directory's near misses are told against
     "curated_firms": "MATCH (e:Enterprise) WHERE e.claims CONTAINS '\"tier\":\"curated\"' RETURN e.name AS name",
     # enterprises by an identifying property (credit_code, stock_code: indexed)
@@ -70,10 +73,11 @@ STATEMENTS = {
                         "SET s.outside_producers = outside, "
                         "s.local_producers = CASE WHEN size(locals) > 0 THEN locals END"),
     # whole-graph backup and restore (loaders/backup.py)
-    "all_keys": "MATCH (n:{label}) RETURN n.{key} AS key",
-    "rel_starts": "MATCH (a:{start})-[:{type}]->(:{end}) RETURN DISTINCT a.{start_key} AS key",
+    "all_keys": "MATCH (n:{label}) RETURN ['key'] AS columns, collect([n.{key}]) AS rows",
+    "rel_starts": ("MATCH (a:{start})-[:{type}]->(:{end}) WITH DISTINCT a.{start_key} AS key "
+                   "RETURN ['key'] AS columns, collect([key]) AS rows"),
     "rels_from": ("UNWIND $rows AS k MATCH (a:{start} {{{start_key}: k}})-[r:{type}]->(b:{end}) "
-                  "RETURN k AS start, b.{end_key} AS end, properties(r) AS props"),
+                  "RETURN ['start', 'end', 'props'] AS columns, collect([k, b.{end_key}, properties(r)]) AS rows"),
     "delete_all": "MATCH (n) DETACH DELETE n",
     "aliases": (f"MATCH (n:{ALIASED_LABEL}) WHERE n.{ALIASES} IS NOT NULL "
                 f"UNWIND n.{ALIASES} AS alias RETURN alias, n.name AS name"),
@@ -119,8 +123,11 @@ class StoreNames:
     def existing(self, label: str, keys: set[str]) -> set[str]:
         groups = _grouped(dict.fromkeys(sorted(keys)), lambda key: self.store.staging.label(label, key))
         key = self.schema.nodes[label].key
-        return {row["key"] for used, part in groups.items()
-                for row in self.store.read_batches(statement("existing_keys", label=used, key=key), list(part))}
+        found = set()
+        for used, part in groups.items():
+            answers = self.store.read_batches(statement("existing_keys", label=used, key=key), list(part))
+            found |= {row["key"] for row in unpacked(answers)}
+        return found
 
     def aliases(self) -> dict[str, str]:
         return {row["alias"]: row["name"] for row in self.store.read(statement("aliases"))}
@@ -161,7 +168,7 @@ def _read_nodes(store: Store, schema: Schema, label: str, keys: list) -> dict:
     old, groups = _held(store.staging, label, keys, lambda key: store.staging.label(label, key))
     for used, part in groups.items():
         query = statement("node_props", **node_identifiers(schema, label) | {"label": used})
-        old |= {row["key"]: row["props"] for row in store.read_batches(query, list(part))}
+        old |= {row["key"]: row["props"] for row in unpacked(store.read_batches(query, list(part)))}
     return old
 
 
@@ -171,7 +178,7 @@ def _read_rels(store: Store, schema: Schema, rel_key: RelKey, pairs: list[tuple]
     for used, part in groups.items():
         query = statement("rel_props", **_rel_identifiers(schema, rel_key, used))
         old |= {(row["start"], row["end"]): row["props"]
-                for row in store.read_batches(query, [{"start": s, "end": e} for s, e in part])}
+                for row in unpacked(store.read_batches(query, [{"start": s, "end": e} for s, e in part]))}
     return old
 
 

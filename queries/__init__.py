@@ -17,7 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from graph.store import BATCH_SIZE, Rows, Store
+from graph.store import BATCH_SIZE, Rows, Store, unpacked
 
 QUERY_DIR = Path(__file__).parent
 
@@ -55,13 +55,9 @@ def read_batches(store: Store, name: str, rows: list, batch_size: int = BATCH_SI
 
 
 def read_packed(store: Store, name: str, rows: list, batch_size: int = BATCH_SIZE, params: dict | None = None) -> Rows:
-    """`read_batches` of a query that packs its answer into one row per batch: the names
-    of its columns as `columns`, and its rows, each a list of values, as `rows`. Neo4j's
-    driver spends about 40 µs on each record: a read of thousands of rows spent more time
-    there than on the server. (Lists, not maps: maps took the embedded engine a third longer.)
-    The rows unpacked, in the engine's order; their lists in one order."""
-    answers = store.read_batches(cypher(name), rows, batch_size, params)
-    return _with_sorted_lists([dict(zip(answer["columns"], row)) for answer in answers for row in answer["rows"]])
+    """`read_batches` of a packed query (`graph.store.unpacked`): its rows, in the engine's
+    order; their lists in one order."""
+    return _with_sorted_lists(unpacked(store.read_batches(cypher(name), rows, batch_size, params)))
 
 
 def _with_sorted_lists(rows: Rows) -> Rows:
