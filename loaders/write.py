@@ -29,8 +29,9 @@ from graph.schema import Schema
 from graph.store import Staging, Store, unpacked
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
+# The reads that return a row per fact (node_props, rel_props, existing_keys and the
+# backup's all_keys, rel_starts, rels_from) pack their rows: see graph.store.unpacked.
 STATEMENTS = {
-    # reads of a row per fact return them packed (graph.store.unpacked)
     "node_props": ("UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) "
                    "RETURN ['key', 'props'] AS columns, collect([k, properties(n)]) AS rows"),
     "merge_nodes": "UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props",
