@@ -29,8 +29,9 @@ from graph.schema import Schema
 from graph.store import Staging, Store, unpacked
 from loaders.validate import ALIASED_LABEL, ALIASES, RelKey, Validation
 
-# The reads that return a row per fact (node_props, rel_props, existing_keys and the
-# backup's all_keys, rel_starts, rels_from) pack their rows: see graph.store.unpacked.
+# The reads that return a row per fact (node_props, rel_props, existing_keys, dataset_nodes,
+# dataset_rels and the backup's all_keys, rel_starts, rels_from) pack their rows: see
+# graph.store.unpacked.
 STATEMENTS = {
     "node_props": ("UNWIND $rows AS k MATCH (n:{label} {{{key}: k}}) "
                    "RETURN ['key', 'props'] AS columns, collect([k, properties(n)]) AS rows"),
@@ -41,7 +42,7 @@ STATEMENTS = {
     "create_nodes": "UNWIND $rows AS row CREATE (n:{label} {{{key}: row.key}}) SET n += row.props",
     # facts a dataset states (`dataset`: how a graph written before `datasets` named it)
     "dataset_nodes": ("MATCH (n:{label}) WHERE $dataset IN coalesce(n.datasets, [n.dataset]) "
-                      "RETURN n.{key} AS key, properties(n) AS props"),
+                      "RETURN ['key', 'props'] AS columns, collect([n.{key}, properties(n)]) AS rows"),
     "delete_nodes": "UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) DETACH DELETE n",
     "rel_props": ("UNWIND $rows AS p MATCH (a:{start} {{{start_key}: p.start}})-[r:{type}]->"
                   "(b:{end} {{{end_key}: p.end}}) "
@@ -53,7 +54,8 @@ STATEMENTS = {
     "create_rels": ("UNWIND $rows AS row MATCH (a:{start} {{{start_key}: row.start}}) "
                     "MATCH (b:{end} {{{end_key}: row.end}}) CREATE (a)-[r:{type}]->(b) SET r += row.props"),
     "dataset_rels": ("MATCH (a:{start})-[r:{type}]->(b:{end}) WHERE $dataset IN coalesce(r.datasets, [r.dataset]) "
-                     "RETURN a.{start_key} AS start, b.{end_key} AS end, properties(r) AS props"),
+                     "RETURN ['start', 'end', 'props'] AS columns, "
+                     "collect([a.{start_key}, b.{end_key}, properties(r)]) AS rows"),
     # a node no dataset states, once no relationship is left on it
     "delete_bare_nodes": ("UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
                           "WHERE size(coalesce(n.datasets, [])) = 0 AND NOT (n)--() DELETE n"),
@@ -340,7 +342,8 @@ def _stale_nodes(store: Store, schema: Schema, dataset: str, stated: Stated) -> 
     for label in schema.nodes:
         query = statement("dataset_nodes", **node_identifiers(schema, label))
         keys = stated.nodes.get(label, set())
-        if gone := {row["key"]: row["props"] for row in store.read(query, {"dataset": dataset}) if row["key"] not in keys}:
+        if gone := {row["key"]: row["props"] for row in unpacked(store.read(query, {"dataset": dataset}))
+                   if row["key"] not in keys}:
             stale[label] = gone
     return stale
 
@@ -368,7 +371,7 @@ def _stale_relationships(store: Store, schema: Schema, dataset: str, stated: Sta
                 continue
             pairs = stated.relationships.get(rel_key, set())
             query = statement("dataset_rels", **rel_identifiers(schema, rel_key))
-            if gone := {(row["start"], row["end"]): row["props"] for row in store.read(query, {"dataset": dataset})
+            if gone := {(row["start"], row["end"]): row["props"] for row in unpacked(store.read(query, {"dataset": dataset}))
                         if (row["start"], row["end"]) not in pairs
                         and (everything or (row["start"], row["end"])[side] in restated)}:
                 stale[rel_key] = gone

@@ -4,7 +4,7 @@ session (per xdist worker), when a test first needs it.
 
 Isolation: on FalkorDB each test gets a graph of its own on the session's server; Neo4j
 Community has one user database, so each test's graph is that database, emptied first
-(with its constraints and indexes).
+(of its data, and of any constraint or index but the product's: see `empty`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import LocalServer, Settings, connect, local_server
+from graph import LocalServer, Settings, connect, load_schema, local_server
 from graph.config import ENGINES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -89,12 +89,36 @@ def run_cli(*args: str, env: dict[str, str], check: bool = False, timeout: float
 
 def fresh_graph(server: LocalServer, name: str) -> Settings:
     """Settings for an empty graph on the session's `server`: a new graph name on
-    FalkorDB; Neo4j's one database, emptied."""
+    FalkorDB; Neo4j's one database, emptied (`empty`)."""
     settings = engine_settings(server.engine, server.data_dir.parent, server.port, name)
     if server.engine == "neo4j":
-        with connect(settings) as store:
-            store.clear()
+        empty(settings)
     return settings
+
+
+# Neo4j server port -> the names of the constraints and indexes `apply_schema` makes there
+_PRODUCT_SCHEMA: dict[int, set[str]] = {}
+
+
+def empty(settings: Settings) -> None:
+    """Delete the graph of `settings`. On Neo4j that is the one database's data and any
+    constraint or index other than the product's: the product's stay, as on a bureau's
+    server. Dropping one makes Neo4j throw away every query plan it holds, and each test
+    would plan its loads, hashes and analyses anew (docs/performance.md)."""
+    with connect(settings) as store:
+        if settings.engine != "neo4j":
+            store.clear()
+            return
+        store.write("MATCH (n) DETACH DELETE n")
+        product = _PRODUCT_SCHEMA.get(settings.neo4j_port)
+        if product is None or not _schema_names(store) <= product:
+            store.clear()
+            store.apply_schema(load_schema())
+            _PRODUCT_SCHEMA[settings.neo4j_port] = _schema_names(store)
+
+
+def _schema_names(store) -> set[str]:
+    return {row["name"] for row in store.read("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")}
 
 
 # For the few tests that run on one engine, each saying why: one engine's own behaviour (e.g.
@@ -158,6 +182,11 @@ def servers() -> Iterator[dict[str, LocalServer]]:
 
 @pytest.fixture(scope="module")
 def server(engine, servers, tmp_path_factory) -> LocalServer:
+    return session_server(engine, servers, tmp_path_factory)
+
+
+def session_server(engine: str, servers: dict[str, LocalServer], tmp_path_factory) -> LocalServer:
+    """The session's server of `engine`, started if it is not yet."""
     if engine not in servers:
         _, servers[engine] = own_server(engine, tmp_path_factory.mktemp(f"home_{engine}"))
         servers[engine].start()
@@ -192,4 +221,4 @@ def browser():
 def store(settings):
     with connect(settings) as s:
         yield s
-        s.clear()
+    empty(settings)

@@ -38,7 +38,7 @@ from queries.result import Result
 from queries.settings import load_settings
 from queries.supply import supply_rate
 from queries.targets import target_list
-from tests.conftest import fresh_graph, run_cli, settings_env
+from tests.conftest import empty, fresh_graph, run_cli, settings_env
 
 CITY = Path(__file__).parent / "fixtures" / "analysis_city"
 
@@ -53,7 +53,7 @@ def city(city_settings):
     with connect(city_settings) as store:
         load([CITY], store)
         yield store
-        store.clear()
+    empty(city_settings)
 
 
 def _by(table, key: str, value: str) -> dict:

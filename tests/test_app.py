@@ -15,12 +15,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graph import clock, connect
+from graph import clock
 from loaders.load import load
 from queries.layout import STATUS_COLORS
 from queries.progress import target_progress
 from tests.browser import GEOMETRY, MAP_COLOURS, choose, download, map_drawings, new_tab, open_page, serving, settled
-from tests.conftest import PROJECT_DIR, fresh_graph, only_falkordb, raw_words, run_cli, settings_env, use_env
+from tests.conftest import PROJECT_DIR, empty, fresh_graph, only_falkordb, raw_words, run_cli, settings_env, use_env
 from tests.test_analyses import CITY
 from ui.common import screen_cells
 
@@ -157,8 +157,7 @@ def app_env(server):
     env = settings_env(settings)
     run_cli("load", env=env, check=True)
     yield env
-    with connect(settings) as store:
-        store.clear()
+    empty(settings)
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import shutil
 
 from streamlit.testing.v1 import AppTest
 
-from graph import connect
 from loaders.load import BUNDLED_DATASET
 from loaders.synth import DIRECTORY_COLUMNS
-from tests.conftest import PROJECT_DIR, run_cli, use_env
+from tests.conftest import PROJECT_DIR, empty, run_cli, use_env
 
 JINCHUAN = "金川集团股份有限公司"
 
@@ -139,8 +138,7 @@ def test_a_directory_imported_with_a_wrong_mapping_is_corrected_by_replace(cli_e
     assert _cypher(cli_env, wrongly) == [{"n": 20}]
     run_cli("import-directory", str(directory), "--replace", env=cli_env, check=True)
     corrected = _hash(cli_env)
-    with connect(settings) as store:
-        store.clear()
+    empty(settings)
     run_cli("load", env=cli_env, check=True)
     run_cli("import-directory", str(directory), env=cli_env, check=True)
     assert _hash(cli_env) == corrected

@@ -23,7 +23,7 @@ from queries.gaps import gaps
 from queries.settings import load_settings
 from queries.stats import graph_counts
 from queries.targets import score_parameters, target_list
-from tests.conftest import run_cli
+from tests.conftest import empty, run_cli
 
 
 @pytest.fixture
@@ -249,13 +249,13 @@ def test_an_enterprise_named_again_in_a_later_chunk_is_a_bad_row(city, tmp_path)
                      {"n": rows[0]["企业名称"]}) == [{"code": rows[0]["统一社会信用代码"]}]
 
 
-def test_one_row_per_statement_writes_the_same_graph(store, tmp_path):
+def test_one_row_per_statement_writes_the_same_graph(store, settings, tmp_path):
     """`chainkg bench`'s naive baseline is the loader writing one row per statement: the same
     facts as its batches, in one server call each."""
     made = synthesize(tmp_path, 300)
     hashes, calls = [], []
     for rows_per_write in (store.rows_per_write, 1):
-        store.clear()
+        empty(settings)
         load([BUNDLED_DATASET], store)
         before = _server_calls(store)
         store.rows_per_write = rows_per_write

@@ -26,7 +26,7 @@ from graph.falkor_store import FORK_LOCK, INDEXES_BUILDING, holder_died, lock_to
 from loaders import backup as backup_module
 from loaders.backup import NODES, RELATIONSHIPS, backup, graph_hash, node_lines, relationship_lines
 from loaders.load import BUNDLED_DATASET, load
-from tests.conftest import (CHAINKG, PROJECT_DIR, fresh_graph, only_falkordb, own_server, run_cli, settings_env,
+from tests.conftest import (CHAINKG, PROJECT_DIR, empty, fresh_graph, only_falkordb, own_server, run_cli, settings_env,
                             use_env)
 
 EMPTY_HASH = "sha256:" + hashlib.sha256(b"\0\0").hexdigest()  # no nodes, no relationships
@@ -46,8 +46,7 @@ def reference(server):
     env = settings_env(settings)
     run_cli("load", env=env, check=True)
     digest = _hash(env)
-    with connect(settings) as store:
-        store.clear()  # on Neo4j this graph is the tests' one database
+    empty(settings)  # on Neo4j this graph is the tests' one database
     return digest
 
 
@@ -76,8 +75,7 @@ def test_loader_killed_at_random_moments(engine, cli_env, settings, reference):
         assert interrupted in (EMPTY_HASH, reference), f"seed {seed}, attempt {attempt}, delay {delay:.2f} s"
         run_cli("load", env=cli_env, check=True)
         assert _hash(cli_env) == reference, f"seed {seed}, attempt {attempt}"
-        with connect(settings) as store:
-            store.clear()
+        empty(settings)
 
 
 def test_server_killed_during_a_load(engine, tmp_path, reference):
@@ -96,8 +94,7 @@ def test_server_killed_during_a_load(engine, tmp_path, reference):
             assert _hash(env) in (EMPTY_HASH, reference), f"seed {seed}, attempt {attempt}, delay {delay:.2f} s"
             run_cli("load", env=env, check=True)
             assert _hash(env) == reference, f"seed {seed}, attempt {attempt}"
-            with connect(settings) as store:
-                store.clear()
+            empty(settings)
     finally:
         server.stop()
 

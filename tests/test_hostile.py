@@ -21,7 +21,7 @@ from queries.layout import chain_layout
 from rendering.chain_map import to_png, to_svg
 from rendering.safe import FORMULA_START
 from tests.browser import choose, download, map_drawings, new_tab, open_page, serving, settled
-from tests.conftest import fresh_graph, run_cli, settings_env
+from tests.conftest import empty, fresh_graph, run_cli, settings_env
 from tests.hostile import EVIL, NAMES, hostile_city
 
 BATTERY, CHEMICAL, SEPARATOR = NAMES["电池链"], NAMES["化工链"], NAMES["隔膜"]
@@ -38,8 +38,7 @@ def hostile(server, tmp_path_factory):
     run_cli("import-directory", str(made.directory), "--mapping", str(made.mapping), "--mapping-only",
             env=env, check=True)
     yield settings, env
-    with connect(settings) as store:
-        store.clear()
+    empty(settings)
 
 
 def _flat(text: str) -> str:
